@@ -1,0 +1,448 @@
+package com.skyriff.data.rules;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads the compact rules file (see README, "The rules file") and replays it through {@link Rules#builder()}, so a file
+ * and Java code meet the same checks. Every problem is reported at once, each prefixed with {@code file:line:}.
+ * Thread-safe (stateless).
+ */
+public final class RulesReader {
+    static final List<String> TOP_KEYS = List.of("name", "bucket-count", "default-shard", "load-balancer",
+            "create-missing-months", "month-zone", "worker-id", "pool", "shards", "tables", "props");
+    static final List<String> SHARD_KEYS = List.of("name", "buckets", "primary", "replicas", "pool");
+    static final List<String> NODE_KEYS = List.of("url", "username", "password", "weight");
+    static final List<String> POOL_KEYS = List.of("maximum-size", "minimum-idle", "connection-timeout-ms",
+            "idle-timeout-ms", "max-lifetime-ms", "validation-timeout-ms");
+    static final List<String> TABLE_KEYS = List.of("strategy", "key", "time", "first-month", "months-ahead",
+            "last-month", "id");
+    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+    private final String source;
+    private final Function<String, String> env;
+    private final Map<String, Integer> lines = new HashMap<>();
+    private final List<Rules.Problem> problems = new ArrayList<>();
+    private final Set<String> reportedKeys = new HashSet<>();
+
+    private RulesReader(String source, Function<String, String> env) {
+        this.source = source;
+        this.env = env;
+    }
+
+    /** Reads a compact rules file, resolving {@code ${VAR}} from the process environment. */
+    public static Rules read(Path file) {
+        return read(file, System::getenv, Clock.systemUTC());
+    }
+
+    public static Rules read(Path file, Function<String, String> env, Clock clock) {
+        return parse(readText(file), file.getFileName().toString(), env, clock);
+    }
+
+    /**
+     * Parses rules text. {@code source} names it in messages (usually the file name).
+     *
+     * @throws RulesException listing every problem, each as {@code source:line: key ...}
+     */
+    public static Rules parse(String yaml, String source, Function<String, String> env, Clock clock) {
+        return new RulesReader(source, env).run(yaml, clock);
+    }
+
+    /**
+     * Whether the text is a native ShardingSphere 5.5 YAML configuration (it has {@code dataSources:} and
+     * {@code rules:}), to be used unchanged by {@link NativeRules}.
+     */
+    public static boolean isNative(String yaml) {
+        return Pattern.compile("(?m)^dataSources\\s*:").matcher(yaml).find()
+                && Pattern.compile("(?m)^rules\\s*:").matcher(yaml).find();
+    }
+
+    static String readText(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new RulesException(file.toString(), List.of(file + ": no such rules file"));
+        } catch (IOException e) {
+            throw new RulesException(file.toString(), List.of(file + ": cannot be read: " + e.getMessage()));
+        }
+    }
+
+    private Rules run(String yaml, Clock clock) {
+        Node root;
+        try {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(yaml));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            String what = e.getProblem() == null ? e.getMessage() : e.getProblem();
+            throw new RulesException(source, List.of(source + ":" + line + ": malformed YAML: " + what));
+        } catch (YAMLException e) {
+            throw new RulesException(source, List.of(source + ": malformed YAML: " + e.getMessage()));
+        }
+        if (!(root instanceof MappingNode top)) {
+            throw new RulesException(source, List.of(source + ":1: the rules file must be a YAML mapping with keys "
+                    + TOP_KEYS));
+        }
+        Rules.Builder b = Rules.builder().clock(clock);
+        Map<String, Node> map = mapping(top, "", TOP_KEYS);
+        if (map.containsKey("name")) {
+            b.name(string(map.get("name"), "name"));
+        }
+        if (map.containsKey("bucket-count")) {
+            Integer v = integer(map.get("bucket-count"), "bucket-count");
+            if (v != null) {
+                b.bucketCount(v);
+            }
+        }
+        if (map.containsKey("default-shard")) {
+            b.defaultShard(string(map.get("default-shard"), "default-shard"));
+        }
+        if (map.containsKey("load-balancer")) {
+            String v = string(map.get("load-balancer"), "load-balancer");
+            LoadBalancing.fromToken(v).ifPresentOrElse(b::loadBalancing,
+                    () -> problem("load-balancer", map.get("load-balancer"), "must be one of " + LoadBalancing.tokens(), v));
+        }
+        if (map.containsKey("create-missing-months")) {
+            Boolean v = bool(map.get("create-missing-months"), "create-missing-months");
+            if (v != null) {
+                b.createMissingMonths(v);
+            }
+        }
+        if (map.containsKey("month-zone")) {
+            String v = string(map.get("month-zone"), "month-zone");
+            ZoneId zone = v == null ? null : Rules.parseZone(v);
+            if (zone == null) {
+                problem("month-zone", map.get("month-zone"), "is not a time zone id", v);
+            } else {
+                b.monthZone(zone);
+            }
+        }
+        if (map.containsKey("worker-id")) {
+            Integer v = integer(map.get("worker-id"), "worker-id");
+            if (v != null) {
+                b.workerId(v);
+            }
+        }
+        if (map.containsKey("pool")) {
+            b.pool(pool(map.get("pool"), "pool"));
+        }
+        if (map.containsKey("shards")) {
+            readShards(map.get("shards"), b);
+        } else {
+            problem("shards", top, "is missing; at least one shard with a primary is required", null);
+        }
+        if (map.containsKey("tables")) {
+            readTables(map.get("tables"), b);
+        }
+        if (map.containsKey("props")) {
+            Node propsNode = map.get("props");
+            if (propsNode instanceof MappingNode pm) {
+                for (NodeTuple t : pm.getValue()) {
+                    String k = keyOf(t);
+                    b.prop(k, string(t.getValueNode(), "props." + k));
+                    lines.put("props." + k, line(t.getKeyNode()));
+                }
+            } else {
+                problem("props", propsNode, "must be a mapping of ShardingSphere properties", null);
+            }
+        }
+        List<Rules.Problem> all = new ArrayList<>(problems);
+        for (Rules.Problem p : b.validate()) {
+            if (!reportedKeys.contains(p.key())) {
+                all.add(p);
+            }
+        }
+        if (!all.isEmpty()) {
+            throw new RulesException(source, all.stream().map(this::locate).toList());
+        }
+        return b.build();
+    }
+
+    private void readShards(Node node, Rules.Builder b) {
+        if (!(node instanceof SequenceNode seq)) {
+            problem("shards", node, "must be a list of shards", null);
+            return;
+        }
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            String at = "shards[" + i + "]";
+            Node sn = seq.getValue().get(i);
+            lines.put(at, line(sn));
+            Map<String, Node> m = mapping(sn, at, SHARD_KEYS);
+            if (m == null) {
+                continue;
+            }
+            String name = m.containsKey("name") ? string(m.get("name"), at + ".name") : null;
+            if (name == null && !reportedKeys.contains(at + ".name")) {
+                problem(at + ".name", sn, "is missing", null);
+            }
+            NodeSpec primary = m.containsKey("primary") ? node(m.get("primary"), at + ".primary") : null;
+            List<NodeSpec> replicas = new ArrayList<>();
+            if (m.containsKey("replicas")) {
+                Node rn = m.get("replicas");
+                if (rn instanceof SequenceNode rs) {
+                    for (int r = 0; r < rs.getValue().size(); r++) {
+                        NodeSpec spec = node(rs.getValue().get(r), at + ".replicas[" + r + "]");
+                        if (spec != null) {
+                            replicas.add(spec);
+                        }
+                    }
+                } else {
+                    problem(at + ".replicas", rn, "must be a list of nodes", null);
+                }
+            }
+            PoolSpec pool = m.containsKey("pool") ? pool(m.get("pool"), at + ".pool") : PoolSpec.UNSET;
+            List<BucketRange> buckets = m.containsKey("buckets") ? buckets(m.get("buckets"), at + ".buckets") : List.of();
+            b.shard(new ShardSpec(name, primary, replicas, pool, buckets));
+        }
+    }
+
+    private void readTables(Node node, Rules.Builder b) {
+        if (!(node instanceof MappingNode tm)) {
+            problem("tables", node, "must be a mapping of table name to its rule", null);
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (NodeTuple t : tm.getValue()) {
+            String table = keyOf(t);
+            String at = "tables." + table;
+            if (!seen.add(table)) {
+                lines.put(at, line(t.getKeyNode()));
+                problem(at, t.getKeyNode(), "is listed twice", table);
+                continue;
+            }
+            lines.put(at, line(t.getKeyNode()));
+            Map<String, Node> m = mapping(t.getValueNode(), at, TABLE_KEYS);
+            if (m == null) {
+                continue;
+            }
+            if (!m.containsKey("strategy")) {
+                problem(at + ".strategy", t.getKeyNode(), "is missing; expected one of " + Strategy.tokens(), null);
+                continue;
+            }
+            String token = string(m.get("strategy"), at + ".strategy");
+            Strategy strategy = token == null ? null : Strategy.fromToken(token).orElse(null);
+            if (strategy == null) {
+                if (token != null) {
+                    problem(at + ".strategy", m.get("strategy"), "must be one of " + Strategy.tokens(), token);
+                }
+                continue;
+            }
+            String key = m.containsKey("key") ? string(m.get("key"), at + ".key") : null;
+            String time = m.containsKey("time") ? string(m.get("time"), at + ".time") : null;
+            YearMonth first = m.containsKey("first-month") ? month(m.get("first-month"), at + ".first-month") : null;
+            Integer ahead = m.containsKey("months-ahead") ? integer(m.get("months-ahead"), at + ".months-ahead") : null;
+            YearMonth last = m.containsKey("last-month") ? month(m.get("last-month"), at + ".last-month") : null;
+            String id = m.containsKey("id") ? string(m.get("id"), at + ".id") : null;
+            b.table(new TableSpec(table, strategy, key, time, first, ahead, last, id));
+        }
+    }
+
+    private NodeSpec node(Node n, String at) {
+        lines.put(at, line(n));
+        if (n instanceof ScalarNode) {
+            String url = string(n, at);
+            return url == null ? null : new NodeSpec(url, null, Secret.none(), 1);
+        }
+        Map<String, Node> m = mapping(n, at, NODE_KEYS);
+        if (m == null) {
+            return null;
+        }
+        if (!m.containsKey("url")) {
+            problem(at + ".url", n, "is missing", null);
+            return null;
+        }
+        String url = string(m.get("url"), at + ".url");
+        String user = m.containsKey("username") ? string(m.get("username"), at + ".username") : null;
+        String pass = m.containsKey("password") ? string(m.get("password"), at + ".password") : null;
+        Integer weight = m.containsKey("weight") ? integer(m.get("weight"), at + ".weight") : Integer.valueOf(1);
+        return url == null ? null : new NodeSpec(url, user, Secret.of(pass), weight == null ? 1 : weight);
+    }
+
+    private PoolSpec pool(Node n, String at) {
+        Map<String, Node> m = mapping(n, at, POOL_KEYS);
+        if (m == null) {
+            return PoolSpec.UNSET;
+        }
+        return new PoolSpec(
+                m.containsKey("maximum-size") ? integer(m.get("maximum-size"), at + ".maximum-size") : null,
+                m.containsKey("minimum-idle") ? integer(m.get("minimum-idle"), at + ".minimum-idle") : null,
+                m.containsKey("connection-timeout-ms") ? longValue(m.get("connection-timeout-ms"), at + ".connection-timeout-ms") : null,
+                m.containsKey("idle-timeout-ms") ? longValue(m.get("idle-timeout-ms"), at + ".idle-timeout-ms") : null,
+                m.containsKey("max-lifetime-ms") ? longValue(m.get("max-lifetime-ms"), at + ".max-lifetime-ms") : null,
+                m.containsKey("validation-timeout-ms") ? longValue(m.get("validation-timeout-ms"), at + ".validation-timeout-ms") : null);
+    }
+
+    private List<BucketRange> buckets(Node n, String at) {
+        List<Node> items = n instanceof SequenceNode s ? s.getValue() : List.of(n);
+        List<BucketRange> out = new ArrayList<>();
+        for (Node item : items) {
+            String text = string(item, at);
+            if (text == null) {
+                continue;
+            }
+            for (String part : text.split(",")) {
+                try {
+                    out.add(BucketRange.parse(part));
+                } catch (IllegalArgumentException e) {
+                    problem(at, item, "is not a bucket range", part.trim() + "', expected FROM-TO such as 0-511 or a list of them");
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The mapping's entries, reporting unknown and duplicate keys; null (and a problem) if it is not a mapping. */
+    private Map<String, Node> mapping(Node n, String at, List<String> allowed) {
+        if (!(n instanceof MappingNode mn)) {
+            problem(at.isEmpty() ? "rules" : at, n, "must be a mapping with keys " + allowed, null);
+            return null;
+        }
+        Map<String, Node> out = new LinkedHashMap<>();
+        for (NodeTuple t : mn.getValue()) {
+            String k = keyOf(t);
+            String path = at.isEmpty() ? k : at + "." + k;
+            lines.put(path, line(t.getKeyNode()));
+            if (!allowed.contains(k)) {
+                problem(path, t.getKeyNode(), "is not a known key; expected one of " + allowed, null);
+            } else if (out.put(k, t.getValueNode()) != null) {
+                problem(path, t.getKeyNode(), "is given twice", null);
+            }
+        }
+        return out;
+    }
+
+    private String string(Node n, String at) {
+        if (!(n instanceof ScalarNode s)) {
+            problem(at, n, "must be a single value, not a list or mapping", null);
+            return null;
+        }
+        if ("tag:yaml.org,2002:null".equals(s.getTag().getValue())) {
+            return null;
+        }
+        return resolveEnv(s.getValue(), at, n);
+    }
+
+    private String resolveEnv(String value, String at, Node n) {
+        Matcher m = ENV.matcher(value);
+        StringBuilder sb = new StringBuilder();
+        boolean ok = true;
+        while (m.find()) {
+            String v = env.apply(m.group(1));
+            if (v == null) {
+                lines.putIfAbsent(at, line(n));
+                reportedKeys.add(at);
+                problems.add(Rules.Problem.plain(at, at + ": ${" + m.group(1) + "} is not set in the environment"));
+                ok = false;
+                v = "";
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(sb);
+        return ok ? sb.toString() : null;
+    }
+
+    private Integer integer(Node n, String at) {
+        Long v = longValue(n, at);
+        if (v == null) {
+            return null;
+        }
+        if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
+            problem(at, n, "is out of range", v);
+            return null;
+        }
+        return v.intValue();
+    }
+
+    private Long longValue(Node n, String at) {
+        String s = string(n, at);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(s.trim().replace("_", ""));
+        } catch (NumberFormatException e) {
+            problem(at, n, "must be a whole number", s);
+            return null;
+        }
+    }
+
+    private Boolean bool(Node n, String at) {
+        String s = string(n, at);
+        if ("true".equals(s)) {
+            return Boolean.TRUE;
+        }
+        if ("false".equals(s)) {
+            return Boolean.FALSE;
+        }
+        if (s != null) {
+            problem(at, n, "must be one of [true, false]", s);
+        }
+        return null;
+    }
+
+    private YearMonth month(Node n, String at) {
+        String s = string(n, at);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return YearMonth.parse(s.trim());
+        } catch (DateTimeParseException e) {
+            problem(at, n, "is not a month", s + "', expected YYYY-MM such as 2026-01");
+            return null;
+        }
+    }
+
+    private void problem(String key, Node n, String what, Object was) {
+        if (n != null) {
+            lines.putIfAbsent(key, line(n));
+        }
+        reportedKeys.add(key);
+        problems.add(Rules.Problem.plain(key, key + " " + what + (was == null ? "" : "; was '" + was + "'")));
+    }
+
+    private String locate(Rules.Problem p) {
+        Integer line = lines.get(p.key());
+        String k = p.key();
+        while (line == null && k.contains(".")) {
+            k = k.substring(0, k.lastIndexOf('.'));
+            line = lines.get(k);
+        }
+        return source + (line == null ? "" : ":" + line) + ": " + p.text();
+    }
+
+    private static String keyOf(NodeTuple t) {
+        return t.getKeyNode() instanceof ScalarNode s ? s.getValue() : String.valueOf(t.getKeyNode());
+    }
+
+    private static int line(Node n) {
+        return n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
+    }
+}

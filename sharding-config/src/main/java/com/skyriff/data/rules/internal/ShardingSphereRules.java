@@ -1,0 +1,152 @@
+package com.skyriff.data.rules.internal;
+
+import com.skyriff.data.rules.LoadBalancing;
+import com.skyriff.data.rules.PhysicalNode;
+import com.skyriff.data.rules.Rules;
+import com.skyriff.data.rules.ShardSpec;
+import com.skyriff.data.rules.Strategy;
+import com.skyriff.data.rules.TableSpec;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.StringJoiner;
+import org.apache.shardingsphere.broadcast.config.BroadcastRuleConfiguration;
+import org.apache.shardingsphere.infra.algorithm.core.config.AlgorithmConfiguration;
+import org.apache.shardingsphere.infra.config.rule.RuleConfiguration;
+import org.apache.shardingsphere.readwritesplitting.config.ReadwriteSplittingRuleConfiguration;
+import org.apache.shardingsphere.readwritesplitting.config.rule.ReadwriteSplittingDataSourceGroupRuleConfiguration;
+import org.apache.shardingsphere.readwritesplitting.transaction.TransactionalReadQueryStrategy;
+import org.apache.shardingsphere.sharding.api.config.ShardingRuleConfiguration;
+import org.apache.shardingsphere.sharding.api.config.rule.ShardingTableRuleConfiguration;
+import org.apache.shardingsphere.sharding.api.config.strategy.keygen.KeyGenerateStrategyConfiguration;
+import org.apache.shardingsphere.sharding.api.config.strategy.sharding.NoneShardingStrategyConfiguration;
+import org.apache.shardingsphere.sharding.api.config.strategy.sharding.StandardShardingStrategyConfiguration;
+import org.apache.shardingsphere.single.config.SingleRuleConfiguration;
+
+/**
+ * Compiles {@link Rules} into ShardingSphere 5.5.2 rule configurations (Java API): sharding with our bucket and month
+ * algorithms, read/write splitting per shard with {@code transactionalReadQueryStrategy: PRIMARY}, broadcast and
+ * single rules. The month data nodes are computed from each table's window as of the given clock. Public for the
+ * other modules of this project; not API.
+ */
+public final class ShardingSphereRules {
+    public static final String USER_ALGORITHM = "skyriff_user_buckets";
+    public static final String MONTH_ALGORITHM = "skyriff_months";
+    public static final String KEY_GENERATOR = "skyriff_snowflake";
+    public static final String LOAD_BALANCER = "skyriff_replicas";
+
+    private final List<RuleConfiguration> configurations;
+    private final Properties props;
+    private final Map<String, String> dataNodes;
+
+    private ShardingSphereRules(List<RuleConfiguration> configurations, Properties props, Map<String, String> dataNodes) {
+        this.configurations = List.copyOf(configurations);
+        this.props = props;
+        this.dataNodes = Map.copyOf(dataNodes);
+    }
+
+    public static ShardingSphereRules compile(Rules rules, Clock clock) {
+        List<RuleConfiguration> out = new ArrayList<>();
+        Map<String, String> nodes = new LinkedHashMap<>();
+        out.add(sharding(rules, clock, nodes));
+        ReadwriteSplittingRuleConfiguration rw = readwriteSplitting(rules);
+        if (!rw.getDataSourceGroups().isEmpty()) {
+            out.add(rw);
+        }
+        List<String> broadcast = rules.tables().values().stream()
+                .filter(t -> t.strategy() == Strategy.BROADCAST).map(TableSpec::name).toList();
+        if (!broadcast.isEmpty()) {
+            out.add(new BroadcastRuleConfiguration(broadcast));
+        }
+        List<String> single = rules.tables().values().stream()
+                .filter(t -> t.strategy() == Strategy.SINGLE).map(t -> rules.defaultShard() + "." + t.name()).toList();
+        out.add(new SingleRuleConfiguration(single, rules.defaultShard()));
+        Properties props = new Properties();
+        props.setProperty("worker-id", Integer.toString(rules.workerId()));
+        props.putAll(rules.props());
+        return new ShardingSphereRules(out, props, nodes);
+    }
+
+    /** The rule configurations, for {@code ShardingSphereDataSourceFactory.createDataSource}. */
+    public List<RuleConfiguration> configurations() {
+        return configurations;
+    }
+
+    /** A copy of the ShardingSphere properties. */
+    public Properties props() {
+        Properties copy = new Properties();
+        copy.putAll(props);
+        return copy;
+    }
+
+    /** The actual-data-nodes expression of each sharded table. */
+    public Map<String, String> dataNodes() {
+        return dataNodes;
+    }
+
+    private static ShardingRuleConfiguration sharding(Rules rules, Clock clock, Map<String, String> nodes) {
+        ShardingRuleConfiguration cfg = new ShardingRuleConfiguration();
+        Properties userProps = new Properties();
+        userProps.setProperty("strategy", "STANDARD");
+        userProps.setProperty("algorithmClassName", UserBucketShardingAlgorithm.class.getName());
+        userProps.setProperty(UserBucketShardingAlgorithm.BUCKET_COUNT, Integer.toString(rules.bucketCount()));
+        userProps.setProperty(UserBucketShardingAlgorithm.ASSIGNMENT, rules.buckets().encode());
+        cfg.getShardingAlgorithms().put(USER_ALGORITHM, new AlgorithmConfiguration("CLASS_BASED", userProps));
+        Properties monthProps = new Properties();
+        monthProps.setProperty("strategy", "STANDARD");
+        monthProps.setProperty("algorithmClassName", MonthShardingAlgorithm.class.getName());
+        monthProps.setProperty(MonthShardingAlgorithm.ZONE, rules.monthZone().getId());
+        cfg.getShardingAlgorithms().put(MONTH_ALGORITHM, new AlgorithmConfiguration("CLASS_BASED", monthProps));
+        cfg.getKeyGenerators().put(KEY_GENERATOR, new AlgorithmConfiguration("SNOWFLAKE", new Properties()));
+        for (TableSpec t : rules.tables().values()) {
+            if (t.strategy() == Strategy.BROADCAST || t.strategy() == Strategy.SINGLE) {
+                continue;
+            }
+            StringJoiner dn = new StringJoiner(",");
+            for (String shard : rules.shardsOf(t)) {
+                for (String physical : rules.physicalTables(t, clock)) {
+                    dn.add(shard + "." + physical);
+                }
+            }
+            nodes.put(t.name(), dn.toString());
+            ShardingTableRuleConfiguration tr = new ShardingTableRuleConfiguration(t.name(), dn.toString());
+            tr.setDatabaseShardingStrategy(t.strategy().byUser()
+                    ? new StandardShardingStrategyConfiguration(t.keyColumn(), USER_ALGORITHM)
+                    : new NoneShardingStrategyConfiguration());
+            tr.setTableShardingStrategy(t.strategy().byMonth()
+                    ? new StandardShardingStrategyConfiguration(t.timeColumn(), MONTH_ALGORITHM)
+                    : new NoneShardingStrategyConfiguration());
+            if (t.idColumn() != null) {
+                tr.setKeyGenerateStrategy(new KeyGenerateStrategyConfiguration(t.idColumn(), KEY_GENERATOR));
+            }
+            cfg.getTables().add(tr);
+        }
+        return cfg;
+    }
+
+    private static ReadwriteSplittingRuleConfiguration readwriteSplitting(Rules rules) {
+        List<ReadwriteSplittingDataSourceGroupRuleConfiguration> groups = new ArrayList<>();
+        Properties weights = new Properties();
+        for (ShardSpec s : rules.shards()) {
+            if (s.replicas().isEmpty()) {
+                continue;
+            }
+            List<String> reads = new ArrayList<>();
+            for (PhysicalNode n : rules.nodes()) {
+                if (n.shard().equals(s.name()) && !n.primary()) {
+                    reads.add(n.dataSourceName());
+                    weights.setProperty(n.dataSourceName(), Integer.toString(n.spec().weight()));
+                }
+            }
+            groups.add(new ReadwriteSplittingDataSourceGroupRuleConfiguration(s.name(), s.primaryDataSourceName(),
+                    reads, TransactionalReadQueryStrategy.PRIMARY, LOAD_BALANCER));
+        }
+        Properties lbProps = rules.loadBalancing() == LoadBalancing.WEIGHT ? weights : new Properties();
+        Map<String, AlgorithmConfiguration> balancers = new LinkedHashMap<>();
+        balancers.put(LOAD_BALANCER, new AlgorithmConfiguration(rules.loadBalancing().shardingSphereType(), lbProps));
+        return new ReadwriteSplittingRuleConfiguration(groups, balancers);
+    }
+}
