@@ -1,0 +1,228 @@
+package com.skyriff.data;
+
+import com.skyriff.data.rules.NativeRules;
+import com.skyriff.data.rules.PhysicalNode;
+import com.skyriff.data.rules.Rules;
+import com.skyriff.data.rules.RulesReader;
+import com.skyriff.data.rules.internal.ShardingSphereRules;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.apache.shardingsphere.driver.api.ShardingSphereDataSourceFactory;
+import org.apache.shardingsphere.driver.api.yaml.YamlShardingSphereDataSourceFactory;
+import org.apache.shardingsphere.infra.config.mode.ModeConfiguration;
+import org.apache.shardingsphere.mode.repository.standalone.StandalonePersistRepositoryConfiguration;
+
+/**
+ * The sharded, read/write-split PostgreSQL data source of one service, built from the rules. Writes go to each shard's
+ * primary, plain reads to its replicas, every statement of a transaction to the primary; {@link #primaryScope()} forces
+ * the primary for a block of code. Thread-safe.
+ *
+ * <pre>{@code
+ * try (SkyriffData data = SkyriffData.builder().rulesFile(Path.of("rules.yaml")).build()) {
+ *     DataSource ds = data.dataSource();
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class SkyriffData implements AutoCloseable {
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final Rules rules;
+    private final DataSource dataSource;
+    private final Map<String, HikariDataSource> pools;
+
+    private SkyriffData(Rules rules, DataSource dataSource, Map<String, HikariDataSource> pools) {
+        this.rules = rules;
+        this.dataSource = dataSource;
+        this.pools = pools;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The ShardingSphere data source: hand it to MyBatis, JdbcTemplate or plain JDBC. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** The rules this was built from; empty in pass-through mode (native ShardingSphere YAML). */
+    public Optional<Rules> rules() {
+        return Optional.ofNullable(rules);
+    }
+
+    /** Forces the calling thread's statements to the primaries until the scope is closed (read-your-writes). */
+    public PrimaryScope primaryScope() {
+        return PrimaryScope.open();
+    }
+
+    /**
+     * Runs {@code work} in one transaction on the shard primaries and commits it, rolling back if it throws; actions
+     * registered with {@link Tx#afterCommit} run after the commit only. A nested call joins the outer transaction.
+     */
+    public <R> R inTransaction(Tx.Callback<R> work) throws SQLException {
+        return Tx.run(dataSource, work);
+    }
+
+    /** {@link #inTransaction} for a block that returns nothing. */
+    public void useTransaction(Tx.Work work) throws SQLException {
+        Objects.requireNonNull(work, "work");
+        Tx.run(dataSource, tx -> {
+            work.run(tx);
+            return null;
+        });
+    }
+
+    /** The HikariCP pool of every physical node, by ShardingSphere data-source name (e.g. {@code shard0_replica_0}). */
+    public Map<String, HikariDataSource> pools() {
+        return pools;
+    }
+
+    /** Closes the ShardingSphere data source and every node pool. Idempotent. */
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        if (dataSource instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                failure = new SkyriffDataException("close: ShardingSphere data source failed to close", e);
+            }
+        }
+        for (HikariDataSource pool : pools.values()) {
+            pool.close();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Chooses the rules and builds. Not thread-safe. */
+    public static final class Builder {
+        private Rules rules;
+        private NativeRules nativeRules;
+        private Clock clock = Clock.systemUTC();
+        private MeterRegistry meterRegistry;
+
+        private Builder() {
+        }
+
+        public Builder rules(Rules value) {
+            this.rules = Objects.requireNonNull(value, "rules");
+            return this;
+        }
+
+        /** A compact rules file, or a native ShardingSphere 5.5 YAML file (pass-through mode). */
+        public Builder rulesFile(Path file) {
+            String text = readable(file);
+            if (RulesReader.isNative(text)) {
+                this.nativeRules = NativeRules.read(file);
+            } else {
+                this.rules = RulesReader.read(file, System::getenv, clock);
+            }
+            return this;
+        }
+
+        public Builder nativeRules(NativeRules value) {
+            this.nativeRules = Objects.requireNonNull(value, "nativeRules");
+            return this;
+        }
+
+        /** Where every node pool reports its HikariCP metrics ({@code hikaricp.*}, tagged with the pool name). */
+        public Builder meterRegistry(MeterRegistry value) {
+            this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
+            return this;
+        }
+
+        /** The clock month windows are computed from (tests). */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * Opens the pools, checks (or creates, if the rules allow it) the month tables of every window, and starts
+         * ShardingSphere.
+         *
+         * @throws SkyriffDataException naming the shard and node when a node cannot be reached or a table is missing
+         */
+        public SkyriffData build() {
+            if (rules == null && nativeRules == null) {
+                throw new IllegalStateException("SkyriffData.builder(): call rules(...), rulesFile(...) or nativeRules(...)"
+                        + " before build()");
+            }
+            return nativeRules != null ? buildNative() : buildFromRules();
+        }
+
+        private SkyriffData buildFromRules() {
+            Map<String, HikariDataSource> pools = new LinkedHashMap<>();
+            try {
+                for (PhysicalNode node : rules.nodes()) {
+                    pools.put(node.dataSourceName(), NodePools.create(rules.name(), node, meterRegistry));
+                }
+                MonthTables.prepare(rules, pools, clock);
+                ShardingSphereRules compiled = ShardingSphereRules.compile(rules, clock);
+                DataSource ds = ShardingSphereDataSourceFactory.createDataSource(rules.name(), mode(),
+                        new LinkedHashMap<>(pools), compiled.configurations(), compiled.props());
+                return new SkyriffData(rules, ds, java.util.Collections.unmodifiableMap(pools));
+            } catch (SQLException | RuntimeException e) {
+                pools.values().forEach(HikariDataSource::close);
+                if (e instanceof SkyriffDataException s) {
+                    throw s;
+                }
+                throw new SkyriffDataException(rules.name() + " - ShardingSphere failed to start: " + rootMessage(e), e);
+            }
+        }
+
+        private SkyriffData buildNative() {
+            try {
+                DataSource ds = YamlShardingSphereDataSourceFactory.createDataSource(nativeRules.yaml());
+                return new SkyriffData(null, ds, Map.of());
+            } catch (SQLException | java.io.IOException | RuntimeException e) {
+                throw new SkyriffDataException(nativeRules.source() + " - ShardingSphere failed to start: "
+                        + rootMessage(e), e);
+            }
+        }
+
+        private static ModeConfiguration mode() {
+            Properties props = new Properties();
+            props.setProperty("provider", "H2");
+            props.setProperty("jdbc_url", "jdbc:h2:mem:skyriff_config_" + INSTANCES.incrementAndGet()
+                    + ";DB_CLOSE_DELAY=0;DATABASE_TO_UPPER=false;MODE=MYSQL");
+            return new ModeConfiguration("Standalone", new StandalonePersistRepositoryConfiguration("JDBC", props));
+        }
+
+        private static String readable(Path file) {
+            try {
+                return java.nio.file.Files.readString(file);
+            } catch (java.io.IOException e) {
+                throw new com.skyriff.data.rules.RulesException(file.toString(),
+                        List.of(file + ": cannot be read (" + e.getClass().getSimpleName() + ")"));
+            }
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        List<String> seen = new ArrayList<>();
+        Throwable t = e;
+        while (t != null && seen.size() < 8) {
+            if (t.getMessage() != null && !seen.contains(t.getMessage())) {
+                seen.add(t.getMessage());
+            }
+            t = t.getCause() == t ? null : t.getCause();
+        }
+        return seen.isEmpty() ? e.getClass().getName() : seen.get(seen.size() - 1);
+    }
+}

@@ -1,0 +1,232 @@
+package com.skyriff.data.mybatis;
+
+import com.skyriff.data.SkyriffData;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MyBatis over the sharded data source with the library's semantics: a mapper call outside a transaction runs in its
+ * own autocommit session (reads go to replicas, writes to primaries); {@link #inTransaction} runs a block in one
+ * transaction pinned to the primaries; methods marked {@link PrimaryOnly} always read the primaries. Thread-safe.
+ *
+ * <pre>{@code
+ * SkyriffMyBatis mybatis = SkyriffMyBatis.builder(data).mapper(UserMapper.class).build();
+ * UserMapper users = mybatis.mapper(UserMapper.class);        // thread-safe, reuse it
+ * users.findById(42L);                                       // a replica
+ * mybatis.inTransaction(session -> session.getMapper(UserMapper.class).rename(42L, "ada"));  // the primary
+ * }</pre>
+ */
+public final class SkyriffMyBatis {
+    private static final Logger LOG = LoggerFactory.getLogger(SkyriffMyBatis.class);
+    private static final ThreadLocal<TransactionState> CURRENT = new ThreadLocal<>();
+
+    private final SqlSessionFactory factory;
+    private final Set<String> primaryOnly;
+
+    private SkyriffMyBatis(SqlSessionFactory factory, Set<String> primaryOnly) {
+        this.factory = factory;
+        this.primaryOnly = Set.copyOf(primaryOnly);
+    }
+
+    public static Builder builder(SkyriffData data) {
+        return new Builder(data);
+    }
+
+    /** The underlying factory; {@code openSession(true)} reads replicas, {@code openSession()} is a transaction. */
+    public SqlSessionFactory sqlSessionFactory() {
+        return factory;
+    }
+
+    /** Statement ids that always run on the primaries. */
+    public Set<String> primaryOnlyStatements() {
+        return primaryOnly;
+    }
+
+    /**
+     * A thread-safe mapper: each call joins the calling thread's {@link #inTransaction} block if there is one, and
+     * otherwise runs in its own autocommit session.
+     */
+    public <T> T mapper(Class<T> type) {
+        if (!factory.getConfiguration().hasMapper(type)) {
+            throw new IllegalArgumentException("mapper " + type.getName() + " is not registered; add it with "
+                    + "SkyriffMyBatis.builder(data).mapper(" + type.getSimpleName() + ".class)");
+        }
+        InvocationHandler handler = new MapperCall<>(type);
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+    }
+
+    /** Runs {@code work} in an autocommit session: reads go to replicas. */
+    public <R> R read(Function<SqlSession, R> work) {
+        try (SqlSession session = factory.openSession(true)) {
+            return work.apply(session);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction on the primaries and commits it; rolls back if it throws. Nested calls join
+     * the outer transaction. Actions registered with {@link #afterCommit} run after a successful commit only.
+     */
+    public <R> R inTransaction(Function<SqlSession, R> work) {
+        TransactionState outer = CURRENT.get();
+        if (outer != null) {
+            return work.apply(outer.session);
+        }
+        TransactionState tx;
+        try (SqlSession session = factory.openSession(false)) {
+            tx = new TransactionState(session);
+            CURRENT.set(tx);
+            R result;
+            try {
+                result = work.apply(session);
+                session.commit(true);
+            } catch (RuntimeException | Error e) {
+                session.rollback(true);
+                throw e;
+            } finally {
+                CURRENT.remove();
+            }
+            tx.runAfterCommit();
+            return result;
+        }
+    }
+
+    /**
+     * Registers an action to run after the calling thread's current {@link #inTransaction} block commits (dropped on
+     * rollback); outside a transaction it runs at once, since an autocommit write has already committed.
+     */
+    public static void afterCommit(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        TransactionState tx = CURRENT.get();
+        if (tx == null) {
+            action.run();
+        } else {
+            tx.afterCommit.add(action);
+        }
+    }
+
+    /** Whether the calling thread is inside an {@link #inTransaction} block. */
+    public static boolean inTransaction() {
+        return CURRENT.get() != null;
+    }
+
+    private static final class TransactionState {
+        final SqlSession session;
+        final List<Runnable> afterCommit = new ArrayList<>();
+
+        TransactionState(SqlSession session) {
+            this.session = session;
+        }
+
+        void runAfterCommit() {
+            for (Runnable r : afterCommit) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("after-commit action failed (the transaction is committed): {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private final class MapperCall<T> implements InvocationHandler {
+        private final Class<T> type;
+
+        MapperCall(Class<T> type) {
+            this.type = type;
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            if (method.getDeclaringClass() == Object.class) {
+                return switch (method.getName()) {
+                    case "toString" -> "SkyriffMyBatis mapper " + type.getName();
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException(method.getName());
+                };
+            }
+            TransactionState tx = CURRENT.get();
+            try {
+                if (tx != null) {
+                    return method.invoke(tx.session.getMapper(type), args);
+                }
+                try (SqlSession session = factory.openSession(true)) {
+                    return method.invoke(session.getMapper(type), args);
+                }
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+    }
+
+    /** Collects mappers and settings. Not thread-safe. */
+    public static final class Builder {
+        private final SkyriffData data;
+        private final Set<Class<?>> mappers = new LinkedHashSet<>();
+        private final Set<String> primaryOnly = new HashSet<>();
+        private final List<Consumer<Configuration>> customizers = new ArrayList<>();
+
+        private Builder(SkyriffData data) {
+            this.data = Objects.requireNonNull(data, "data");
+        }
+
+        public Builder mapper(Class<?> type) {
+            mappers.add(type);
+            return this;
+        }
+
+        /** Marks a statement (e.g. an XML mapper's {@code com.example.UserMapper.findFresh}) primary-only. */
+        public Builder primaryOnly(String statementId) {
+            primaryOnly.add(statementId);
+            return this;
+        }
+
+        /** Adjusts the MyBatis configuration (type handlers, settings, XML mappers) before the factory is built. */
+        public Builder configure(Consumer<Configuration> customizer) {
+            customizers.add(customizer);
+            return this;
+        }
+
+        public SkyriffMyBatis build() {
+            Environment env = new Environment("skyriff", new JdbcTransactionFactory(), data.dataSource());
+            Configuration cfg = new Configuration(env);
+            cfg.setMapUnderscoreToCamelCase(true);
+            // generated keys come from ShardingSphere's key generator; RETURNING through execute() is not supported
+            cfg.setUseGeneratedKeys(false);
+            for (Class<?> m : mappers) {
+                cfg.addMapper(m);
+                for (Method method : m.getMethods()) {
+                    if (method.isAnnotationPresent(PrimaryOnly.class)) {
+                        primaryOnly.add(m.getName() + "." + method.getName());
+                    }
+                }
+            }
+            customizers.forEach(c -> c.accept(cfg));
+            for (String id : primaryOnly) {
+                if (!cfg.hasStatement(id, false)) {
+                    throw new IllegalArgumentException("primaryOnly: " + id + " names no mapped statement");
+                }
+            }
+            cfg.addInterceptor(new PrimaryOnlyInterceptor(primaryOnly));
+            return new SkyriffMyBatis(new SqlSessionFactoryBuilder().build(cfg), primaryOnly);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package com.skyriff.data.testkit;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The servers of one shard and their fault injection; two implementations: local processes ({@link ProcessShard})
+ * and containers ({@link ContainerShard}). Indexes are checked by {@link PgShard} before they get here.
+ */
+interface ShardControl {
+    String name();
+
+    /** Nodes pointing at the {@code skyriff} database. */
+    PgNode primaryNode();
+
+    List<PgNode> replicaNodes();
+
+    boolean replicaRunning(int index);
+
+    void stopReplica(int index);
+
+    void startReplica(int index);
+
+    void stopPrimary();
+
+    void startPrimary();
+
+    void pauseReplay(int index);
+
+    void resumeReplay(int index);
+
+    void awaitReplicaCatchUp(Duration timeout);
+
+    /** Stops every server of the shard; returns normally or throws after trying all of them. */
+    void close();
+}
