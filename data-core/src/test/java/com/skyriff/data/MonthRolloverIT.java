@@ -1,0 +1,61 @@
+package com.skyriff.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.skyriff.data.rules.NodeSpec;
+import com.skyriff.data.rules.Rules;
+import com.skyriff.data.rules.ShardSpec;
+import com.skyriff.data.rules.TableSpec;
+import com.skyriff.data.testkit.LocalTopology;
+import com.skyriff.data.testkit.PgNode;
+import com.skyriff.data.testkit.PgShard;
+import com.skyriff.data.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/** Crossing a month boundary needs no restart: the window already holds the next months' tables. */
+class MonthRolloverIT {
+
+    @Test
+    void insert_justAfterMidnightOnThe1st_landsInTheNewMonthsTableWithoutRestart() throws SQLException {
+        TestDatabase db = LocalTopology.shared().createDatabase("rollover_it");
+        PgShard shard = db.shards().get(0);
+        PgNode p = shard.primary();
+        try (Connection c = DriverManager.getConnection(p.jdbcUrl(), p.user(), p.password()); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE audit_log (id bigint NOT NULL, at timestamptz NOT NULL, what text NOT NULL, "
+                    + "PRIMARY KEY (id, at))");
+        }
+        Clock lastMinuteOfNovember = Clock.fixed(Instant.parse("2026-11-30T23:59:30Z"), ZoneOffset.UTC);
+        Rules rules = Rules.builder().name("rollover_it").createMissingMonths(true)
+                .shard(ShardSpec.of("shard0", NodeSpec.of(p.jdbcUrl(), p.user(), p.password())))
+                .table(TableSpec.month("audit_log", "at", YearMonth.of(2026, 11), 1).withId("id"))
+                .clock(lastMinuteOfNovember)
+                .build();
+        try (SkyriffData data = SkyriffData.builder().rules(rules).clock(lastMinuteOfNovember).build();
+             Connection c = data.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (at, what) VALUES (?, ?)")) {
+            ps.setTimestamp(1, Timestamp.from(Instant.parse("2026-11-30T23:59:59Z")));
+            ps.setString(2, "before midnight");
+            ps.executeUpdate();
+            ps.setTimestamp(1, Timestamp.from(Instant.parse("2026-12-01T00:00:01Z")));
+            ps.setString(2, "after midnight");
+            ps.executeUpdate();
+        }
+        try (Connection c = DriverManager.getConnection(p.jdbcUrl(), p.user(), p.password()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT (SELECT what FROM audit_log_202611), (SELECT what FROM audit_log_202612)")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("before midnight");
+            assertThat(rs.getString(2)).isEqualTo("after midnight");
+        }
+    }
+}
