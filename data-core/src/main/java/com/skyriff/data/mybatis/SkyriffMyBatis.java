@@ -1,6 +1,9 @@
 package com.skyriff.data.mybatis;
 
 import com.skyriff.data.SkyriffData;
+import com.skyriff.data.Tx;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -13,14 +16,14 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.apache.ibatis.exceptions.PersistenceException;
 import org.apache.ibatis.mapping.Environment;
 import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.transaction.Transaction;
 import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * MyBatis over the sharded data source with the library's semantics: a mapper call outside a transaction runs in its
@@ -35,13 +38,14 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class SkyriffMyBatis {
-    private static final Logger LOG = LoggerFactory.getLogger(SkyriffMyBatis.class);
-    private static final ThreadLocal<TransactionState> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<SqlSession> SESSION = new ThreadLocal<>();
 
+    private final SkyriffData data;
     private final SqlSessionFactory factory;
     private final Set<String> primaryOnly;
 
-    private SkyriffMyBatis(SqlSessionFactory factory, Set<String> primaryOnly) {
+    private SkyriffMyBatis(SkyriffData data, SqlSessionFactory factory, Set<String> primaryOnly) {
+        this.data = data;
         this.factory = factory;
         this.primaryOnly = Set.copyOf(primaryOnly);
     }
@@ -81,68 +85,77 @@ public final class SkyriffMyBatis {
     }
 
     /**
-     * Runs {@code work} in one transaction on the primaries and commits it; rolls back if it throws. Nested calls join
-     * the outer transaction. Actions registered with {@link #afterCommit} run after a successful commit only.
+     * Runs {@code work} in one transaction on the primaries and commits it; rolls back if it throws. It is a
+     * {@link Tx} of the data source: nested calls, and {@code data.inTransaction} blocks around it, share one
+     * transaction, and actions registered with {@link #afterCommit} (or {@link Tx#afterCommit}) run after a successful
+     * commit only.
      */
     public <R> R inTransaction(Function<SqlSession, R> work) {
-        TransactionState outer = CURRENT.get();
+        SqlSession outer = SESSION.get();
         if (outer != null) {
-            return work.apply(outer.session);
+            return work.apply(outer);
         }
-        TransactionState tx;
-        try (SqlSession session = factory.openSession(false)) {
-            tx = new TransactionState(session);
-            CURRENT.set(tx);
-            R result;
-            try {
-                result = work.apply(session);
-                session.commit(true);
-            } catch (RuntimeException | Error e) {
-                session.rollback(true);
-                throw e;
-            } finally {
-                CURRENT.remove();
-            }
-            tx.runAfterCommit();
-            return result;
+        try {
+            return data.inTransaction(tx -> {
+                try (SqlSession session = factory.openSession(tx.connection())) {
+                    SESSION.set(session);
+                    return work.apply(session);
+                } finally {
+                    SESSION.remove();
+                }
+            });
+        } catch (SQLException e) {
+            throw new PersistenceException("transaction failed: " + e.getMessage(), e);
         }
     }
 
     /**
-     * Registers an action to run after the calling thread's current {@link #inTransaction} block commits (dropped on
-     * rollback); outside a transaction it runs at once, since an autocommit write has already committed.
+     * Registers an action to run after the calling thread's current transaction commits (dropped on rollback); outside
+     * a transaction it runs at once, since an autocommit write has already committed.
      */
     public static void afterCommit(Runnable action) {
         Objects.requireNonNull(action, "action");
-        TransactionState tx = CURRENT.get();
-        if (tx == null) {
-            action.run();
-        } else {
-            tx.afterCommit.add(action);
-        }
+        Tx.current().ifPresentOrElse(tx -> tx.afterCommit(action), action);
     }
 
-    /** Whether the calling thread is inside an {@link #inTransaction} block. */
+    /** Whether the calling thread is inside a transaction of the layer. */
     public static boolean inTransaction() {
-        return CURRENT.get() != null;
+        return Tx.isActive();
     }
 
-    private static final class TransactionState {
-        final SqlSession session;
-        final List<Runnable> afterCommit = new ArrayList<>();
-
-        TransactionState(SqlSession session) {
-            this.session = session;
-        }
-
-        void runAfterCommit() {
-            for (Runnable r : afterCommit) {
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("after-commit action failed (the transaction is committed): {}", e.toString());
+    /**
+     * Transactions on a connection handed in by {@link Tx} are owned by the Tx (it commits, rolls back and closes);
+     * sessions opened on the data source are plain JDBC transactions.
+     */
+    private static final class TxAwareTransactionFactory extends JdbcTransactionFactory {
+        @Override
+        public Transaction newTransaction(Connection conn) {
+            return new Transaction() {
+                @Override
+                public Connection getConnection() {
+                    return conn;
                 }
-            }
+
+                @Override
+                public void commit() {
+                    // the enclosing Tx commits
+                }
+
+                @Override
+                public void rollback() {
+                    // the enclosing Tx rolls back
+                }
+
+                @Override
+                public void close() {
+                    // the enclosing Tx closes its connection
+                }
+
+                @Override
+                public Integer getTimeout() {
+                    return null;
+                }
+            };
         }
     }
 
@@ -163,10 +176,15 @@ public final class SkyriffMyBatis {
                     default -> throw new UnsupportedOperationException(method.getName());
                 };
             }
-            TransactionState tx = CURRENT.get();
             try {
-                if (tx != null) {
-                    return method.invoke(tx.session.getMapper(type), args);
+                SqlSession joined = SESSION.get();
+                if (joined != null) {
+                    return method.invoke(joined.getMapper(type), args);
+                }
+                if (Tx.isActive()) {
+                    try (SqlSession session = factory.openSession(Tx.current().orElseThrow().connection())) {
+                        return method.invoke(session.getMapper(type), args);
+                    }
                 }
                 try (SqlSession session = factory.openSession(true)) {
                     return method.invoke(session.getMapper(type), args);
@@ -206,7 +224,7 @@ public final class SkyriffMyBatis {
         }
 
         public SkyriffMyBatis build() {
-            Environment env = new Environment("skyriff", new JdbcTransactionFactory(), data.dataSource());
+            Environment env = new Environment("skyriff", new TxAwareTransactionFactory(), data.dataSource());
             Configuration cfg = new Configuration(env);
             cfg.setMapUnderscoreToCamelCase(true);
             // generated keys come from ShardingSphere's key generator; RETURNING through execute() is not supported
@@ -226,7 +244,7 @@ public final class SkyriffMyBatis {
                 }
             }
             cfg.addInterceptor(new PrimaryOnlyInterceptor(primaryOnly));
-            return new SkyriffMyBatis(new SqlSessionFactoryBuilder().build(cfg), primaryOnly);
+            return new SkyriffMyBatis(data, new SqlSessionFactoryBuilder().build(cfg), primaryOnly);
         }
     }
 }
