@@ -4,7 +4,6 @@ import com.skyriff.data.rules.NativeRules;
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.RulesReader;
-import com.skyriff.data.rules.internal.ShardingSphereRules;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -83,6 +82,16 @@ public final class SkyriffData implements AutoCloseable {
             work.run(tx);
             return null;
         });
+    }
+
+    /**
+     * Moves the month windows to the clock's current time now, if they changed (the layer checks by itself every
+     * minute; this is for operators and tests). Returns whether routing rolled over to new data nodes.
+     *
+     * @throws SQLException when a new month table is missing (and may not be created) or ShardingSphere fails to start
+     */
+    public boolean refreshMonthWindows() throws SQLException {
+        return dataSource instanceof MonthWindowRoller roller && roller.refresh();
     }
 
     /** The HikariCP pool of every physical node, by ShardingSphere data-source name (e.g. {@code shard0_replica_0}). */
@@ -172,10 +181,16 @@ public final class SkyriffData implements AutoCloseable {
                 for (PhysicalNode node : rules.nodes()) {
                     pools.put(node.dataSourceName(), NodePools.create(rules.name(), node, meterRegistry));
                 }
-                MonthTables.prepare(rules, pools, clock);
-                ShardingSphereRules compiled = ShardingSphereRules.compile(rules, clock);
-                DataSource ds = ShardingSphereDataSourceFactory.createDataSource(rules.name(), mode(),
-                        new LinkedHashMap<>(pools), compiled.configurations(), compiled.props());
+                Map<String, DataSource> storage = MonthWindowRoller.storage(pools);
+                MonthWindowRoller ds = MonthWindowRoller.start(rules, pools, clock, compiled -> {
+                    try {
+                        return ShardingSphereDataSourceFactory.createDataSource(rules.name(), mode(),
+                                new LinkedHashMap<>(storage), compiled.configurations(), compiled.props());
+                    } catch (SQLException e) {
+                        throw new SkyriffDataException(rules.name() + " - ShardingSphere failed to start: "
+                                + rootMessage(e), e);
+                    }
+                });
                 return new SkyriffData(rules, ds, java.util.Collections.unmodifiableMap(pools));
             } catch (SQLException | RuntimeException e) {
                 pools.values().forEach(HikariDataSource::close);

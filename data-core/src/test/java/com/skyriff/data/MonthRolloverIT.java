@@ -58,4 +58,67 @@ class MonthRolloverIT {
             assertThat(rs.getString(2)).isEqualTo("after midnight");
         }
     }
+
+    /** A clock the test moves forward. */
+    static final class MovableClock extends Clock {
+        volatile Instant now;
+
+        MovableClock(Instant start) {
+            now = start;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void refreshMonthWindows_afterTheWindowMoves_createsAndRoutesToTheNewMonthWithoutRestart() throws SQLException {
+        TestDatabase db = LocalTopology.shared().createDatabase("rollover_refresh_it");
+        PgNode p = db.shards().get(0).primary();
+        try (Connection c = DriverManager.getConnection(p.jdbcUrl(), p.user(), p.password()); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE audit_log (id bigint NOT NULL, at timestamptz NOT NULL, what text NOT NULL, "
+                    + "PRIMARY KEY (id, at))");
+        }
+        MovableClock clock = new MovableClock(Instant.parse("2026-11-15T12:00:00Z"));
+        Rules rules = Rules.builder().name("rollover_refresh_it").createMissingMonths(true)
+                .shard(ShardSpec.of("shard0", NodeSpec.of(p.jdbcUrl(), p.user(), p.password())))
+                .table(TableSpec.month("audit_log", "at", YearMonth.of(2026, 11), 0).withId("id"))
+                .clock(clock)
+                .build();
+        try (SkyriffData data = SkyriffData.builder().rules(rules).clock(clock).build()) {
+            assertThat(data.refreshMonthWindows()).as("nothing moved yet").isFalse();
+            clock.now = Instant.parse("2026-12-01T00:00:05Z");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> insert(data, "2026-12-01T00:00:04Z"))
+                    .as("before the roll-over December is outside the window")
+                    .hasStackTraceContaining("falls in month 2026-12, outside the table's month window 2026-11..2026-11");
+            assertThat(data.refreshMonthWindows()).isTrue();
+            insert(data, "2026-12-01T00:00:04Z");
+        }
+        try (Connection c = DriverManager.getConnection(p.jdbcUrl(), p.user(), p.password()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM audit_log_202612")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(1);
+        }
+    }
+
+    private static void insert(SkyriffData data, String at) throws SQLException {
+        try (Connection c = data.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (at, what) VALUES (?, ?)")) {
+            ps.setTimestamp(1, Timestamp.from(Instant.parse(at)));
+            ps.setString(2, "x");
+            ps.executeUpdate();
+        }
+    }
 }
