@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.ibatis.exceptions.PersistenceException;
 import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.plugin.Interceptor;
 import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
@@ -57,6 +58,28 @@ public final class SkyriffMyBatis {
     /** The underlying factory; {@code openSession(true)} reads replicas, {@code openSession()} is a transaction. */
     public SqlSessionFactory sqlSessionFactory() {
         return factory;
+    }
+
+    /**
+     * The MyBatis plugin that runs the {@link PrimaryOnly} methods of these mappers on the primaries, for a
+     * {@code SqlSessionFactory} built elsewhere (e.g. mybatis-spring's {@code SqlSessionFactoryBean.setPlugins}).
+     */
+    public static Interceptor primaryOnlyPlugin(Class<?>... mappers) {
+        Set<String> ids = new HashSet<>();
+        for (Class<?> m : mappers) {
+            ids.addAll(primaryOnlyIds(m));
+        }
+        return new PrimaryOnlyInterceptor(ids);
+    }
+
+    static Set<String> primaryOnlyIds(Class<?> mapper) {
+        Set<String> ids = new HashSet<>();
+        for (Method method : mapper.getMethods()) {
+            if (method.isAnnotationPresent(PrimaryOnly.class)) {
+                ids.add(mapper.getName() + "." + method.getName());
+            }
+        }
+        return ids;
     }
 
     /** Statement ids that always run on the primaries. */
@@ -231,11 +254,7 @@ public final class SkyriffMyBatis {
             cfg.setUseGeneratedKeys(false);
             for (Class<?> m : mappers) {
                 cfg.addMapper(m);
-                for (Method method : m.getMethods()) {
-                    if (method.isAnnotationPresent(PrimaryOnly.class)) {
-                        primaryOnly.add(m.getName() + "." + method.getName());
-                    }
-                }
+                primaryOnly.addAll(primaryOnlyIds(m));
             }
             customizers.forEach(c -> c.accept(cfg));
             for (String id : primaryOnly) {

@@ -134,6 +134,10 @@ public final class Mappers {
         @Select("SELECT balance FROM wallets WHERE user_id = #{userId}")
         BigDecimal balance(@Param("userId") long userId);
 
+        /** Whether the server that answers a balance read is in recovery (a replica); for demos and tests. */
+        @Select("SELECT pg_is_in_recovery() FROM wallets WHERE user_id = #{userId}")
+        boolean balanceOnWhichServer(@Param("userId") long userId);
+
         @Update("UPDATE wallets SET balance = #{balance}, updated_at = #{at} WHERE user_id = #{userId}")
         int setBalance(@Param("userId") long userId, @Param("balance") BigDecimal balance, @Param("at") OffsetDateTime at);
 
