@@ -33,7 +33,9 @@ enum Phase {
     /** examples/rules/phaseN.yaml, found from the working directory (repo root or examples/). */
     Path rulesFile() {
         String name = "phase" + number + ".yaml";
-        for (Path candidate : new Path[] {Path.of("examples", "rules", name), Path.of("rules", name)}) {
+        Path home = Path.of(System.getProperty("skyriff.home", "."));
+        for (Path candidate : new Path[] {home.resolve("examples/rules/" + name), Path.of("examples", "rules", name),
+                Path.of("rules", name)}) {
             if (candidate.toFile().isFile()) {
                 return candidate;
             }
