@@ -10,12 +10,18 @@ import java.util.Objects;
  * @param username login user; a replica without one uses its primary's
  * @param password login password; a replica without one uses its primary's
  * @param weight   the replica's share of reads under {@link LoadBalancing#WEIGHT} (ignored for a primary)
+ * @param sslMode  TLS mode handed to the driver as {@code sslmode}; null leaves the URL's (a replica without one uses
+ *                 its primary's)
  */
-public record NodeSpec(String url, String username, Secret password, int weight) {
+public record NodeSpec(String url, String username, Secret password, int weight, SslMode sslMode) {
 
     public NodeSpec {
         Objects.requireNonNull(url, "url");
         password = password == null ? Secret.none() : password;
+    }
+
+    public NodeSpec(String url, String username, Secret password, int weight) {
+        this(url, username, password, weight, null);
     }
 
     public static NodeSpec of(String url, String username, String password) {
@@ -23,13 +29,37 @@ public record NodeSpec(String url, String username, Secret password, int weight)
     }
 
     public NodeSpec withWeight(int newWeight) {
-        return new NodeSpec(url, username, password, newWeight);
+        return new NodeSpec(url, username, password, newWeight, sslMode);
+    }
+
+    public NodeSpec withSslMode(SslMode mode) {
+        return new NodeSpec(url, username, password, weight, mode);
+    }
+
+    /** Every field, with the password masked, also inside the URL ({@code password=<masked>}). */
+    @Override
+    public String toString() {
+        return "NodeSpec[url=" + maskUrl(url) + ", username=" + username + ", password=" + password + ", weight=" + weight
+                + ", sslMode=" + sslMode + "]";
+    }
+
+    /** {@code url} with the value of any {@code password=} parameter replaced by {@code <masked>}. */
+    public static String maskUrl(String url) {
+        if (url == null) {
+            return null;
+        }
+        int at = url.toLowerCase(java.util.Locale.ROOT).indexOf("password=");
+        if (at < 0) {
+            return url;
+        }
+        int end = url.indexOf('&', at);
+        return url.substring(0, at + 9) + "<masked>" + (end < 0 ? "" : maskUrl(url.substring(end)));
     }
 
     /** This node with the primary's credentials filled in where it has none. */
     NodeSpec inheritCredentials(NodeSpec primary) {
         String user = username == null || username.isEmpty() ? primary.username : username;
         Secret pass = password.isEmpty() ? primary.password : password;
-        return new NodeSpec(url, user, pass, weight);
+        return new NodeSpec(url, user, pass, weight, sslMode != null ? sslMode : primary.sslMode);
     }
 }

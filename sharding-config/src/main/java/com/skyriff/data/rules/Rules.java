@@ -39,6 +39,10 @@ public final class Rules {
     private final PoolSpec pool;
     private final Map<String, String> props;
     private final UserBuckets buckets;
+    private final CacheSpec cache;
+    private final HealthSpec health;
+    private final CrossShardWrites crossShardWrites;
+    private final SqlLog sqlLog;
 
     private Rules(Builder b) {
         this.name = b.name;
@@ -46,7 +50,7 @@ public final class Rules {
         List<ShardSpec> resolved = new ArrayList<>();
         for (ShardSpec s : b.shards) {
             List<NodeSpec> replicas = s.replicas().stream().map(r -> r.inheritCredentials(s.primary())).toList();
-            resolved.add(new ShardSpec(s.name(), s.primary(), replicas, s.pool().over(pool), s.buckets()));
+            resolved.add(new ShardSpec(s.name(), s.primary(), replicas, s.pool().over(pool), s.buckets(), s.maxLagMs()));
         }
         this.shards = List.copyOf(resolved);
         this.tables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.tables));
@@ -58,6 +62,10 @@ public final class Rules {
         this.workerId = b.workerId;
         this.props = Map.copyOf(b.props);
         this.buckets = assignBuckets(shards, bucketCount);
+        this.cache = b.cache;
+        this.health = b.health;
+        this.crossShardWrites = b.crossShardWrites;
+        this.sqlLog = b.sqlLog;
     }
 
     public static Builder builder() {
@@ -125,6 +133,26 @@ public final class Rules {
     /** ShardingSphere properties passed through ({@code sql-show}, ...). */
     public Map<String, String> props() {
         return props;
+    }
+
+    /** The {@code cache:} section (Redis and the cached entities), if the rules have one. */
+    public Optional<CacheSpec> cache() {
+        return Optional.ofNullable(cache);
+    }
+
+    /** The {@code health:} section: node checks, replica rotation, read-your-writes, timeouts. */
+    public HealthSpec health() {
+        return health;
+    }
+
+    /** Whether one transaction or statement may write to several shards ({@code cross-shard-transactions:}). */
+    public CrossShardWrites crossShardWrites() {
+        return crossShardWrites;
+    }
+
+    /** The {@code sql-log:} setting; empty leaves ShardingSphere's {@code sql-show}/{@code sql-simple} props alone. */
+    public Optional<SqlLog> sqlLog() {
+        return Optional.ofNullable(sqlLog);
     }
 
     /** The month window of a monthly table as of {@code clock}. */
@@ -200,6 +228,10 @@ public final class Rules {
         private PoolSpec pool = PoolSpec.UNSET;
         private final Map<String, String> props = new TreeMap<>();
         private Clock clock = Clock.systemUTC();
+        private CacheSpec cache;
+        private HealthSpec health = HealthSpec.DEFAULTS;
+        private CrossShardWrites crossShardWrites = CrossShardWrites.REFUSE;
+        private SqlLog sqlLog;
 
         private Builder() {
         }
@@ -261,6 +293,30 @@ public final class Rules {
             return this;
         }
 
+        /** The cache settings (already checked by {@link CacheSpec.Builder#build()}). */
+        public Builder cache(CacheSpec value) {
+            this.cache = value;
+            return this;
+        }
+
+        /** The {@code health:} settings; default {@link HealthSpec#DEFAULTS}. */
+        public Builder health(HealthSpec value) {
+            this.health = value;
+            return this;
+        }
+
+        /** Default {@link CrossShardWrites#REFUSE}. */
+        public Builder crossShardWrites(CrossShardWrites value) {
+            this.crossShardWrites = value;
+            return this;
+        }
+
+        /** What the SQL log shows; null (the default) leaves the {@code sql-show} / {@code sql-simple} props alone. */
+        public Builder sqlLog(SqlLog value) {
+            this.sqlLog = value;
+            return this;
+        }
+
         /** The clock used to check month windows (tests). */
         public Builder clock(Clock value) {
             this.clock = value;
@@ -296,6 +352,7 @@ public final class Rules {
                 out.add(Problem.of("month-zone", "is missing", null, "a zone id such as UTC"));
             }
             validatePool("pool", pool, out);
+            validateReliability(out);
             Set<String> known = ShardingSphereProps.keys();
             for (String key : props.keySet()) {
                 if (!known.contains(key)) {
@@ -303,6 +360,61 @@ public final class Rules {
                 }
             }
             return out;
+        }
+
+        private void validateReliability(List<Problem> out) {
+            if (health == null) {
+                out.add(Problem.of("health", "is missing", null, "a health section or the defaults"));
+            } else {
+                health.validate(out);
+            }
+            if (crossShardWrites == null) {
+                out.add(Problem.of("cross-shard-transactions", "is missing", null, CrossShardWrites.tokens()));
+            }
+            if (sqlLog != null) {
+                for (String key : List.of("sql-show", "sql-simple")) {
+                    if (props.containsKey(key)) {
+                        out.add(Problem.plain("props." + key, "props." + key + " conflicts with sql-log: " + sqlLog
+                                + "; set one of them"));
+                    }
+                }
+            }
+            for (int i = 0; i < shards.size(); i++) {
+                ShardSpec shard = shards.get(i);
+                List<NodeSpec> nodes = new ArrayList<>();
+                nodes.add(shard.primary());
+                nodes.addAll(shard.replicas());
+                for (int n = 0; n < nodes.size(); n++) {
+                    NodeSpec node = nodes.get(n);
+                    if (node != null && node.sslMode() != null && node.url() != null
+                            && node.url().toLowerCase(java.util.Locale.ROOT).contains("sslmode=")) {
+                        String at = "shards[" + i + "]." + (n == 0 ? "primary" : "replicas[" + (n - 1) + "]");
+                        out.add(Problem.plain(at + ".ssl-mode", at + ".ssl-mode conflicts with sslmode= in its url;"
+                                + " set one of them"));
+                    }
+                }
+                Long lag = shard.maxLagMs();
+                if (lag != null && (lag < 1 || lag > 86_400_000)) {
+                    out.add(Problem.of("shards[" + i + "].max-lag-ms", "is out of range", lag, "1..86400000"));
+                }
+            }
+            for (TableSpec t : tables.values()) {
+                String at = "tables." + t.name();
+                boolean sharded = t.strategy() != Strategy.BROADCAST && t.strategy() != Strategy.SINGLE;
+                if (t.allowFullScan() && !sharded) {
+                    out.add(Problem.plain(at + ".allow-full-scan", at + ".allow-full-scan applies only to strategies "
+                            + "[user, month, user+month]; strategy is " + t.strategy()));
+                }
+                if (t.maxMonthsPerQuery() != null) {
+                    if (!t.strategy().byMonth()) {
+                        out.add(Problem.plain(at + ".max-months-per-query", at + ".max-months-per-query applies only to "
+                                + "strategies [month, user+month]; strategy is " + t.strategy()));
+                    } else if (t.maxMonthsPerQuery() < 1 || t.maxMonthsPerQuery() > 1200) {
+                        out.add(Problem.of(at + ".max-months-per-query", "is out of range", t.maxMonthsPerQuery(),
+                                "1..1200"));
+                    }
+                }
+            }
         }
 
         private void validateShards(List<Problem> out) {

@@ -38,13 +38,24 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class RulesReader {
     static final List<String> TOP_KEYS = List.of("name", "bucket-count", "default-shard", "load-balancer",
-            "create-missing-months", "month-zone", "worker-id", "pool", "shards", "tables", "props");
-    static final List<String> SHARD_KEYS = List.of("name", "buckets", "primary", "replicas", "pool");
-    static final List<String> NODE_KEYS = List.of("url", "username", "password", "weight");
+            "create-missing-months", "month-zone", "worker-id", "pool", "shards", "tables", "props",
+            "cache", "health", "cross-shard-transactions", "sql-log");
+    static final List<String> SHARD_KEYS = List.of("name", "buckets", "primary", "replicas", "pool", "max-lag-ms");
+    static final List<String> NODE_KEYS = List.of("url", "username", "password", "weight", "ssl-mode");
     static final List<String> POOL_KEYS = List.of("maximum-size", "minimum-idle", "connection-timeout-ms",
             "idle-timeout-ms", "max-lifetime-ms", "validation-timeout-ms");
     static final List<String> TABLE_KEYS = List.of("strategy", "key", "time", "first-month", "months-ahead",
-            "last-month", "id");
+            "last-month", "id", "allow-full-scan", "max-months-per-query");
+    static final List<String> HEALTH_KEYS = List.of("check-interval-ms", "failure-threshold", "check-timeout-ms",
+            "when-no-replica", "read-your-writes", "window-ms", "max-lag-ms", "connect-timeout-ms", "socket-timeout-ms");
+    static final List<String> CACHE_KEYS = List.of("required", "namespace", "redis", "breaker", "single-flight",
+            "entities");
+    static final List<String> REDIS_KEYS = List.of("mode", "address", "nodes", "master-name", "username", "password",
+            "database", "connect-timeout-ms", "timeout-ms");
+    static final List<String> BREAKER_KEYS = List.of("failure-threshold", "open-ms");
+    static final List<String> SINGLE_FLIGHT_KEYS = List.of("lease-ms", "wait-ms");
+    static final List<String> ENTITY_KEYS = List.of("version", "ttl-seconds", "jitter", "negative-ttl-seconds",
+            "near-cache", "near-cache-size", "near-ttl-seconds");
     private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
     private final String source;
@@ -173,6 +184,10 @@ public final class RulesReader {
                 problem("props", propsNode, "must be a mapping of ShardingSphere properties", null);
             }
         }
+        if (map.containsKey("cache")) {
+            readCache(map.get("cache"), b);
+        }
+        readReliability(map, b);
         List<Rules.Problem> all = new ArrayList<>(problems);
         for (Rules.Problem p : b.validate()) {
             if (!reportedKeys.contains(p.key())) {
@@ -183,6 +198,80 @@ public final class RulesReader {
             throw new RulesException(source, all.stream().map(this::locate).toList());
         }
         return b.build();
+    }
+
+    /** The keys of issue 6: {@code health:}, {@code cross-shard-transactions:}, {@code sql-log:}. */
+    private void readReliability(Map<String, Node> map, Rules.Builder b) {
+        if (map.containsKey("cross-shard-transactions")) {
+            String v = string(map.get("cross-shard-transactions"), "cross-shard-transactions");
+            if (v != null) {
+                CrossShardWrites.fromToken(v).ifPresentOrElse(b::crossShardWrites, () -> problem(
+                        "cross-shard-transactions", map.get("cross-shard-transactions"), "must be one of "
+                                + CrossShardWrites.tokens(), v));
+            }
+        }
+        if (map.containsKey("sql-log")) {
+            String v = string(map.get("sql-log"), "sql-log");
+            if (v != null) {
+                SqlLog.fromToken(v).ifPresentOrElse(b::sqlLog, () -> problem("sql-log", map.get("sql-log"),
+                        "must be one of " + SqlLog.tokens(), v));
+            }
+        }
+        if (!map.containsKey("health")) {
+            return;
+        }
+        Map<String, Node> m = mapping(map.get("health"), "health", HEALTH_KEYS);
+        if (m == null) {
+            return;
+        }
+        HealthSpec h = HealthSpec.DEFAULTS;
+        Long v;
+        if ((v = optionalLong(m, "check-interval-ms")) != null) {
+            h = h.withCheckIntervalMs(v);
+        }
+        if ((v = optionalLong(m, "failure-threshold")) != null) {
+            h = v > Integer.MAX_VALUE || v < 0 ? h.withFailureThreshold(-1) : h.withFailureThreshold(v.intValue());
+        }
+        if ((v = optionalLong(m, "check-timeout-ms")) != null) {
+            h = h.withCheckTimeoutMs(v);
+        }
+        if ((v = optionalLong(m, "window-ms")) != null) {
+            h = h.withWindowMs(v);
+        }
+        if ((v = optionalLong(m, "max-lag-ms")) != null) {
+            h = h.withMaxLagMs(v);
+        }
+        if ((v = optionalLong(m, "connect-timeout-ms")) != null) {
+            h = h.withConnectTimeoutMs(v);
+        }
+        if ((v = optionalLong(m, "socket-timeout-ms")) != null) {
+            h = h.withSocketTimeoutMs(v);
+        }
+        if (m.containsKey("when-no-replica")) {
+            String t = string(m.get("when-no-replica"), "health.when-no-replica");
+            HealthSpec.WhenNoReplica w = t == null ? null : HealthSpec.WhenNoReplica.fromToken(t).orElse(null);
+            if (w != null) {
+                h = h.withWhenNoReplica(w);
+            } else if (t != null) {
+                problem("health.when-no-replica", m.get("when-no-replica"), "must be one of "
+                        + HealthSpec.WhenNoReplica.tokens(), t);
+            }
+        }
+        if (m.containsKey("read-your-writes")) {
+            String t = string(m.get("read-your-writes"), "health.read-your-writes");
+            HealthSpec.ReadYourWrites r = t == null ? null : HealthSpec.ReadYourWrites.fromToken(t).orElse(null);
+            if (r != null) {
+                h = h.withReadYourWrites(r);
+            } else if (t != null) {
+                problem("health.read-your-writes", m.get("read-your-writes"), "must be one of "
+                        + HealthSpec.ReadYourWrites.tokens(), t);
+            }
+        }
+        b.health(h);
+    }
+
+    private Long optionalLong(Map<String, Node> health, String key) {
+        return health.containsKey(key) ? longValue(health.get(key), "health." + key) : null;
     }
 
     private void readShards(Node node, Rules.Builder b) {
@@ -219,7 +308,8 @@ public final class RulesReader {
             }
             PoolSpec pool = m.containsKey("pool") ? pool(m.get("pool"), at + ".pool") : PoolSpec.UNSET;
             List<BucketRange> buckets = m.containsKey("buckets") ? buckets(m.get("buckets"), at + ".buckets") : List.of();
-            b.shard(new ShardSpec(name, primary, replicas, pool, buckets));
+            Long maxLag = m.containsKey("max-lag-ms") ? longValue(m.get("max-lag-ms"), at + ".max-lag-ms") : null;
+            b.shard(new ShardSpec(name, primary, replicas, pool, buckets, maxLag));
         }
     }
 
@@ -260,7 +350,174 @@ public final class RulesReader {
             Integer ahead = m.containsKey("months-ahead") ? integer(m.get("months-ahead"), at + ".months-ahead") : null;
             YearMonth last = m.containsKey("last-month") ? month(m.get("last-month"), at + ".last-month") : null;
             String id = m.containsKey("id") ? string(m.get("id"), at + ".id") : null;
-            b.table(new TableSpec(table, strategy, key, time, first, ahead, last, id));
+            Boolean fullScan = m.containsKey("allow-full-scan") ? bool(m.get("allow-full-scan"), at + ".allow-full-scan")
+                    : null;
+            Integer maxMonths = m.containsKey("max-months-per-query")
+                    ? integer(m.get("max-months-per-query"), at + ".max-months-per-query") : null;
+            b.table(new TableSpec(table, strategy, key, time, first, ahead, last, id, Boolean.TRUE.equals(fullScan),
+                    maxMonths));
+        }
+    }
+
+    private void readCache(Node node, Rules.Builder b) {
+        Map<String, Node> m = mapping(node, "cache", CACHE_KEYS);
+        if (m == null) {
+            return;
+        }
+        CacheSpec.Builder c = CacheSpec.builder();
+        if (m.containsKey("required")) {
+            Boolean v = bool(m.get("required"), "cache.required");
+            if (v != null) {
+                c.required(v);
+            }
+        }
+        if (m.containsKey("namespace")) {
+            c.namespace(string(m.get("namespace"), "cache.namespace"));
+        }
+        Map<String, Node> r = m.containsKey("redis") ? mapping(m.get("redis"), "cache.redis", REDIS_KEYS) : null;
+        if (r != null) {
+            if (r.containsKey("mode")) {
+                String v = string(r.get("mode"), "cache.redis.mode");
+                CacheSpec.RedisMode.fromToken(v).ifPresentOrElse(c::mode, () -> problem("cache.redis.mode", r.get("mode"),
+                        "must be one of " + CacheSpec.RedisMode.tokens(), v));
+            }
+            if (r.containsKey("address")) {
+                c.address(string(r.get("address"), "cache.redis.address"));
+            }
+            if (r.containsKey("nodes")) {
+                Node nn = r.get("nodes");
+                List<String> nodes = new ArrayList<>();
+                List<Node> items = nn instanceof SequenceNode s ? s.getValue() : List.of(nn);
+                for (int i = 0; i < items.size(); i++) {
+                    lines.put("cache.redis.nodes[" + i + "]", line(items.get(i)));
+                    String v = string(items.get(i), "cache.redis.nodes[" + i + "]");
+                    if (v != null) {
+                        nodes.add(v);
+                    }
+                }
+                c.nodes(nodes);
+            }
+            if (r.containsKey("master-name")) {
+                c.masterName(string(r.get("master-name"), "cache.redis.master-name"));
+            }
+            if (r.containsKey("username")) {
+                c.username(string(r.get("username"), "cache.redis.username"));
+            }
+            if (r.containsKey("password")) {
+                c.password(Secret.of(string(r.get("password"), "cache.redis.password")));
+            }
+            if (r.containsKey("database")) {
+                Integer v = integer(r.get("database"), "cache.redis.database");
+                if (v != null) {
+                    c.database(v);
+                }
+            }
+            if (r.containsKey("connect-timeout-ms")) {
+                Integer v = integer(r.get("connect-timeout-ms"), "cache.redis.connect-timeout-ms");
+                if (v != null) {
+                    c.connectTimeoutMs(v);
+                }
+            }
+            if (r.containsKey("timeout-ms")) {
+                Integer v = integer(r.get("timeout-ms"), "cache.redis.timeout-ms");
+                if (v != null) {
+                    c.timeoutMs(v);
+                }
+            }
+        }
+        Map<String, Node> br = m.containsKey("breaker") ? mapping(m.get("breaker"), "cache.breaker", BREAKER_KEYS) : null;
+        if (br != null) {
+            if (br.containsKey("failure-threshold")) {
+                Integer v = integer(br.get("failure-threshold"), "cache.breaker.failure-threshold");
+                if (v != null) {
+                    c.failureThreshold(v);
+                }
+            }
+            if (br.containsKey("open-ms")) {
+                Long v = longValue(br.get("open-ms"), "cache.breaker.open-ms");
+                if (v != null) {
+                    c.openMs(v);
+                }
+            }
+        }
+        Map<String, Node> sf = m.containsKey("single-flight")
+                ? mapping(m.get("single-flight"), "cache.single-flight", SINGLE_FLIGHT_KEYS) : null;
+        if (sf != null) {
+            if (sf.containsKey("lease-ms")) {
+                Long v = longValue(sf.get("lease-ms"), "cache.single-flight.lease-ms");
+                if (v != null) {
+                    c.leaseMs(v);
+                }
+            }
+            if (sf.containsKey("wait-ms")) {
+                Long v = longValue(sf.get("wait-ms"), "cache.single-flight.wait-ms");
+                if (v != null) {
+                    c.waitMs(v);
+                }
+            }
+        }
+        if (m.containsKey("entities")) {
+            readCacheEntities(m.get("entities"), c);
+        }
+        List<Rules.Problem> cacheProblems = c.validate();
+        for (Rules.Problem p : cacheProblems) {
+            if (!reportedKeys.contains(p.key())) {
+                problems.add(p);
+            }
+        }
+        if (cacheProblems.isEmpty()) {
+            b.cache(c.build());
+        }
+    }
+
+    private void readCacheEntities(Node node, CacheSpec.Builder c) {
+        if (!(node instanceof MappingNode em)) {
+            problem("cache.entities", node, "must be a mapping of entity name to its settings", null);
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (NodeTuple t : em.getValue()) {
+            String name = keyOf(t);
+            String at = "cache.entities." + name;
+            lines.put(at, line(t.getKeyNode()));
+            if (!seen.add(name)) {
+                problem(at, t.getKeyNode(), "is listed twice", name);
+                continue;
+            }
+            Map<String, Node> m = mapping(t.getValueNode(), at, ENTITY_KEYS);
+            if (m == null) {
+                continue;
+            }
+            CacheEntitySpec e = CacheEntitySpec.of(name);
+            if (m.containsKey("version")) {
+                Integer v = integer(m.get("version"), at + ".version");
+                e = v == null ? e : e.withVersion(v);
+            }
+            if (m.containsKey("ttl-seconds")) {
+                Long v = longValue(m.get("ttl-seconds"), at + ".ttl-seconds");
+                e = v == null ? e : e.withTtlSeconds(v);
+            }
+            if (m.containsKey("jitter")) {
+                Double v = decimal(m.get("jitter"), at + ".jitter");
+                e = v == null ? e : e.withJitter(v);
+            }
+            if (m.containsKey("negative-ttl-seconds")) {
+                Long v = longValue(m.get("negative-ttl-seconds"), at + ".negative-ttl-seconds");
+                e = v == null ? e : e.withNegativeTtlSeconds(v);
+            }
+            if (m.containsKey("near-cache")) {
+                Boolean v = bool(m.get("near-cache"), at + ".near-cache");
+                e = v == null ? e : e.withNearCache(v);
+            }
+            if (m.containsKey("near-cache-size")) {
+                Integer v = integer(m.get("near-cache-size"), at + ".near-cache-size");
+                e = v == null ? e : e.withNearCacheSize(v);
+            }
+            if (m.containsKey("near-ttl-seconds")) {
+                Long v = longValue(m.get("near-ttl-seconds"), at + ".near-ttl-seconds");
+                e = v == null ? e : e.withNearTtlSeconds(v);
+            }
+            c.entity(e);
         }
     }
 
@@ -282,7 +539,15 @@ public final class RulesReader {
         String user = m.containsKey("username") ? string(m.get("username"), at + ".username") : null;
         String pass = m.containsKey("password") ? string(m.get("password"), at + ".password") : null;
         Integer weight = m.containsKey("weight") ? integer(m.get("weight"), at + ".weight") : Integer.valueOf(1);
-        return url == null ? null : new NodeSpec(url, user, Secret.of(pass), weight == null ? 1 : weight);
+        SslMode ssl = null;
+        if (m.containsKey("ssl-mode")) {
+            String v = string(m.get("ssl-mode"), at + ".ssl-mode");
+            ssl = v == null ? null : SslMode.fromToken(v).orElse(null);
+            if (v != null && ssl == null) {
+                problem(at + ".ssl-mode", m.get("ssl-mode"), "must be one of " + SslMode.tokens(), v);
+            }
+        }
+        return url == null ? null : new NodeSpec(url, user, Secret.of(pass), weight == null ? 1 : weight, ssl);
     }
 
     private PoolSpec pool(Node n, String at) {
@@ -389,6 +654,19 @@ public final class RulesReader {
             return Long.parseLong(s.trim().replace("_", ""));
         } catch (NumberFormatException e) {
             problem(at, n, "must be a whole number", s);
+            return null;
+        }
+    }
+
+    private Double decimal(Node n, String at) {
+        String s = string(n, at);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+            problem(at, n, "must be a number", s);
             return null;
         }
     }

@@ -12,13 +12,22 @@ import java.util.Objects;
  * @param monthsAhead how many months past the current one must have tables
  * @param lastMonth   optional fixed last month (an archive table that no longer rolls over); null for a rolling window
  * @param idColumn    optional column filled with a distributed Snowflake id on insert; null for none
+ * @param allowFullScan whether statements without the shard key (every shard, every month) are allowed
+ * @param maxMonthsPerQuery the widest time range, in months, a statement may touch; null for no limit
  */
 public record TableSpec(String name, Strategy strategy, String keyColumn, String timeColumn, YearMonth firstMonth,
-                        Integer monthsAhead, YearMonth lastMonth, String idColumn) {
+                        Integer monthsAhead, YearMonth lastMonth, String idColumn, boolean allowFullScan,
+                        Integer maxMonthsPerQuery) {
 
     public TableSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(strategy, "strategy");
+    }
+
+    /** A table that refuses full scans and has no month limit. */
+    public TableSpec(String name, Strategy strategy, String keyColumn, String timeColumn, YearMonth firstMonth,
+                     Integer monthsAhead, YearMonth lastMonth, String idColumn) {
+        this(name, strategy, keyColumn, timeColumn, firstMonth, monthsAhead, lastMonth, idColumn, false, null);
     }
 
     public static TableSpec user(String name, String keyColumn) {
@@ -44,12 +53,26 @@ public record TableSpec(String name, Strategy strategy, String keyColumn, String
 
     /** This table with a Snowflake id generated into {@code column} on insert. */
     public TableSpec withId(String column) {
-        return new TableSpec(name, strategy, keyColumn, timeColumn, firstMonth, monthsAhead, lastMonth, column);
+        return new TableSpec(name, strategy, keyColumn, timeColumn, firstMonth, monthsAhead, lastMonth, column,
+                allowFullScan, maxMonthsPerQuery);
     }
 
     /** This table with a fixed last month instead of a rolling window. */
     public TableSpec withLastMonth(YearMonth month) {
-        return new TableSpec(name, strategy, keyColumn, timeColumn, firstMonth, monthsAhead, month, idColumn);
+        return new TableSpec(name, strategy, keyColumn, timeColumn, firstMonth, monthsAhead, month, idColumn,
+                allowFullScan, maxMonthsPerQuery);
+    }
+
+    /** This table with statements that touch every shard (and month) allowed: for admin and reporting jobs. */
+    public TableSpec withFullScanAllowed() {
+        return new TableSpec(name, strategy, keyColumn, timeColumn, firstMonth, monthsAhead, lastMonth, idColumn,
+                true, maxMonthsPerQuery);
+    }
+
+    /** This monthly table with statements limited to time ranges of at most {@code months} months. */
+    public TableSpec withMaxMonthsPerQuery(int months) {
+        return new TableSpec(name, strategy, keyColumn, timeColumn, firstMonth, monthsAhead, lastMonth, idColumn,
+                allowFullScan, months);
     }
 
     /** The physical table that holds {@code month} of this table, e.g. {@code watch_event_202611}. */

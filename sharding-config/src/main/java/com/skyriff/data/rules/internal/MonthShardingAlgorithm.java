@@ -74,6 +74,25 @@ public final class MonthShardingAlgorithm implements StandardShardingAlgorithm<C
         return m;
     }
 
+    /**
+     * The first and last month a range of {@code table.column} values touches within {@code [first, last]}, as
+     * {@link #doSharding(Collection, RangeShardingValue)} routes them; null if none. For data-core's guard rails.
+     */
+    public static YearMonth[] monthsTouched(String table, String column, Range<Comparable<?>> range, ZoneId zone,
+                                            YearMonth first, YearMonth last) {
+        YearMonth from = range.hasLowerBound() ? monthOf(table, column, range.lowerEndpoint(), zone) : first;
+        YearMonth to = range.hasUpperBound()
+                ? upperMonth(table, column, range.upperEndpoint(), range.upperBoundType(), zone) : last;
+        from = from.isBefore(first) ? first : from;
+        to = to.isAfter(last) ? last : to;
+        return to.isBefore(from) ? null : new YearMonth[] {from, to};
+    }
+
+    /** The calendar month (in {@code zone}) of one {@code table.column} value; see {@link #doSharding}. */
+    public static YearMonth month(String table, String column, Object value, ZoneId zone) {
+        return monthOf(table, column, value, zone);
+    }
+
     static YearMonth monthOf(String table, String column, Object v, ZoneId zone) {
         return YearMonth.from(instantOf(table, column, v, zone));
     }

@@ -37,6 +37,14 @@ public final class ShardingSphereRules {
     public static final String MONTH_ALGORITHM = "skyriff_months";
     public static final String KEY_GENERATOR = "skyriff_snowflake";
     public static final String LOAD_BALANCER = "skyriff_replicas";
+    /** Type of data-core's health- and lag-aware replica balancer (registered through ShardingSphere's SPI). */
+    public static final String HEALTH_LOAD_BALANCER_TYPE = "SKYRIFF_HEALTH";
+    /** Balancer property naming the data-core runtime whose health state the balancer reads. */
+    public static final String RUNTIME_PROP = "skyriff-runtime";
+    /** Balancer property: the rules' {@code load-balancer} token, applied among the usable replicas. */
+    public static final String POLICY_PROP = "policy";
+    /** Balancer property prefix: {@code weight.<data source>} = the replica's weight. */
+    public static final String WEIGHT_PROP_PREFIX = "weight.";
 
     private final List<RuleConfiguration> configurations;
     private final Properties props;
@@ -49,10 +57,19 @@ public final class ShardingSphereRules {
     }
 
     public static ShardingSphereRules compile(Rules rules, Clock clock) {
+        return compile(rules, clock, null);
+    }
+
+    /**
+     * Like {@link #compile(Rules, Clock)}, but replicas are chosen by data-core's health-aware balancer
+     * ({@link #HEALTH_LOAD_BALANCER_TYPE}) bound to the runtime registered under {@code runtimeKey}; null compiles
+     * ShardingSphere's own balancer. The health balancer must be on the class path (it is in data-core).
+     */
+    public static ShardingSphereRules compile(Rules rules, Clock clock, String runtimeKey) {
         List<RuleConfiguration> out = new ArrayList<>();
         Map<String, String> nodes = new LinkedHashMap<>();
         out.add(sharding(rules, clock, nodes));
-        ReadwriteSplittingRuleConfiguration rw = readwriteSplitting(rules);
+        ReadwriteSplittingRuleConfiguration rw = readwriteSplitting(rules, runtimeKey);
         if (!rw.getDataSourceGroups().isEmpty()) {
             out.add(rw);
         }
@@ -67,6 +84,10 @@ public final class ShardingSphereRules {
         Properties props = new Properties();
         props.setProperty("worker-id", Integer.toString(rules.workerId()));
         props.putAll(rules.props());
+        rules.sqlLog().ifPresent(log -> {
+            props.setProperty("sql-show", Boolean.toString(log.sqlShow()));
+            props.setProperty("sql-simple", Boolean.toString(log.sqlSimple()));
+        });
         return new ShardingSphereRules(out, props, nodes);
     }
 
@@ -127,7 +148,7 @@ public final class ShardingSphereRules {
         return cfg;
     }
 
-    private static ReadwriteSplittingRuleConfiguration readwriteSplitting(Rules rules) {
+    private static ReadwriteSplittingRuleConfiguration readwriteSplitting(Rules rules, String runtimeKey) {
         List<ReadwriteSplittingDataSourceGroupRuleConfiguration> groups = new ArrayList<>();
         Properties weights = new Properties();
         for (ShardSpec s : rules.shards()) {
@@ -146,6 +167,14 @@ public final class ShardingSphereRules {
         }
         Properties lbProps = rules.loadBalancing() == LoadBalancing.WEIGHT ? weights : new Properties();
         Map<String, AlgorithmConfiguration> balancers = new LinkedHashMap<>();
+        if (runtimeKey != null) {
+            Properties health = new Properties();
+            health.setProperty(RUNTIME_PROP, runtimeKey);
+            health.setProperty(POLICY_PROP, rules.loadBalancing().token());
+            weights.forEach((ds, w) -> health.setProperty(WEIGHT_PROP_PREFIX + ds, (String) w));
+            balancers.put(LOAD_BALANCER, new AlgorithmConfiguration(HEALTH_LOAD_BALANCER_TYPE, health));
+            return new ReadwriteSplittingRuleConfiguration(groups, balancers);
+        }
         balancers.put(LOAD_BALANCER, new AlgorithmConfiguration(rules.loadBalancing().shardingSphereType(), lbProps));
         return new ReadwriteSplittingRuleConfiguration(groups, balancers);
     }
