@@ -2,6 +2,9 @@ package com.skyriff.data.mybatis;
 
 import com.skyriff.data.SkyriffData;
 import com.skyriff.data.Tx;
+import com.skyriff.data.cache.CacheCodec;
+import com.skyriff.data.cache.EntityCache;
+import com.skyriff.data.cache.SkyriffCache;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.lang.reflect.InvocationHandler;
@@ -9,13 +12,16 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.exceptions.PersistenceException;
 import org.apache.ibatis.mapping.Environment;
 import org.apache.ibatis.plugin.Interceptor;
@@ -44,9 +50,12 @@ public final class SkyriffMyBatis {
     private final SkyriffData data;
     private final SqlSessionFactory factory;
     private final Set<String> primaryOnly;
+    private final Map<Method, CachePlan> cachePlans;
 
-    private SkyriffMyBatis(SkyriffData data, SqlSessionFactory factory, Set<String> primaryOnly) {
+    private SkyriffMyBatis(SkyriffData data, SqlSessionFactory factory, Set<String> primaryOnly,
+                           Map<Method, CachePlan> cachePlans) {
         this.data = data;
+        this.cachePlans = Map.copyOf(cachePlans);
         this.factory = factory;
         this.primaryOnly = Set.copyOf(primaryOnly);
     }
@@ -182,6 +191,31 @@ public final class SkyriffMyBatis {
         }
     }
 
+    /** What the mapper proxy does around a {@link Cached} or {@link Invalidates} method; decided at build time. */
+    private record CachePlan(EntityCache<Object, Object> cache, boolean read, int idArg) {
+        Object call(MapperCall<?> mapper, Method method, Object[] args) throws Throwable {
+            Object id = args[idArg];
+            if (read) {
+                try {
+                    return cache.get(id, key -> {
+                        try {
+                            return mapper.direct(method, args);
+                        } catch (RuntimeException | Error e) {
+                            throw e;
+                        } catch (Throwable e) {
+                            throw new PersistenceException(e);
+                        }
+                    });
+                } catch (PersistenceException e) {
+                    throw e.getCause() != null && !(e.getCause() instanceof RuntimeException) ? e.getCause() : e;
+                }
+            }
+            Object result = mapper.direct(method, args);
+            cache.invalidateAfterCommit(id);
+            return result;
+        }
+    }
+
     private final class MapperCall<T> implements InvocationHandler {
         private final Class<T> type;
 
@@ -199,6 +233,14 @@ public final class SkyriffMyBatis {
                     default -> throw new UnsupportedOperationException(method.getName());
                 };
             }
+            CachePlan plan = cachePlans.get(method);
+            if (plan != null) {
+                return plan.call(this, method, args);
+            }
+            return direct(method, args);
+        }
+
+        Object direct(Method method, Object[] args) throws Throwable {
             try {
                 SqlSession joined = SESSION.get();
                 if (joined != null) {
@@ -224,6 +266,7 @@ public final class SkyriffMyBatis {
         private final Set<Class<?>> mappers = new LinkedHashSet<>();
         private final Set<String> primaryOnly = new HashSet<>();
         private final List<Consumer<Configuration>> customizers = new ArrayList<>();
+        private SkyriffCache cache;
 
         private Builder(SkyriffData data) {
             this.data = Objects.requireNonNull(data, "data");
@@ -231,6 +274,15 @@ public final class SkyriffMyBatis {
 
         public Builder mapper(Class<?> type) {
             mappers.add(type);
+            return this;
+        }
+
+        /**
+         * The cache that backs {@link Cached} finds and {@link Invalidates} writes. Without one those annotations do
+         * nothing, so the same mappers run on rules with and without a {@code cache:} section.
+         */
+        public Builder cache(SkyriffCache value) {
+            this.cache = Objects.requireNonNull(value, "cache");
             return this;
         }
 
@@ -263,7 +315,64 @@ public final class SkyriffMyBatis {
                 }
             }
             cfg.addInterceptor(new PrimaryOnlyInterceptor(primaryOnly));
-            return new SkyriffMyBatis(data, new SqlSessionFactoryBuilder().build(cfg), primaryOnly);
+            Map<Method, CachePlan> plans = new HashMap<>();
+            if (cache != null) {
+                Map<String, EntityCache<Object, Object>> byEntity = new HashMap<>();
+                for (boolean reads : new boolean[] {true, false}) {  // finds first: they fix each entity's codec
+                    for (Class<?> m : mappers) {
+                        for (Method method : m.getMethods()) {
+                            plan(method, reads, byEntity).ifPresent(p -> plans.put(method, p));
+                        }
+                    }
+                }
+            }
+            return new SkyriffMyBatis(data, new SqlSessionFactoryBuilder().build(cfg), primaryOnly, plans);
+        }
+
+        @SuppressWarnings("unchecked")
+        private java.util.Optional<CachePlan> plan(Method method, boolean reads,
+                                                   Map<String, EntityCache<Object, Object>> byEntity) {
+            String where = method.getDeclaringClass().getSimpleName() + "." + method.getName();
+            Cached cached = method.getAnnotation(Cached.class);
+            Invalidates invalidates = method.getAnnotation(Invalidates.class);
+            if (cached != null && invalidates != null) {
+                throw new IllegalArgumentException(where + ": @Cached and @Invalidates exclude each other");
+            }
+            if (cached != null && reads) {
+                if (method.getParameterCount() != 1) {
+                    throw new IllegalArgumentException(where + ": @Cached needs exactly one argument, the id; has "
+                            + method.getParameterCount());
+                }
+                EntityCache<Object, Object> c = byEntity.computeIfAbsent(cached.entity(), e -> cache.entity(e,
+                        (CacheCodec<Object>) CacheCodec.json(method.getReturnType())));
+                return java.util.Optional.of(new CachePlan(c, true, 0));
+            }
+            if (invalidates != null && !reads) {
+                int idArg = invalidates.id().isEmpty() ? 0 : paramIndex(method, invalidates.id(), where);
+                if (method.getParameterCount() == 0) {
+                    throw new IllegalArgumentException(where + ": @Invalidates needs the id among its arguments");
+                }
+                EntityCache<Object, Object> c = byEntity.computeIfAbsent(invalidates.entity(), e -> cache.entity(e,
+                        (CacheCodec<Object>) CacheCodec.json(Object.class)));
+                return java.util.Optional.of(new CachePlan(c, false, idArg));
+            }
+            return java.util.Optional.empty();
+        }
+
+        private static int paramIndex(Method method, String name, String where) {
+            java.lang.reflect.Parameter[] params = method.getParameters();
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < params.length; i++) {
+                Param p = params[i].getAnnotation(Param.class);
+                if (p != null) {
+                    names.add(p.value());
+                    if (p.value().equals(name)) {
+                        return i;
+                    }
+                }
+            }
+            throw new IllegalArgumentException(where + ": @Invalidates(id = \"" + name + "\") names no @Param; expected one of "
+                    + names);
         }
     }
 }
