@@ -32,4 +32,12 @@ public final class TopologyEnv {
         env.put("FIRST_MONTH", firstMonth);
         return env;
     }
+
+    /** Adds {@code REDIS_NODE0..n} for the rules files whose cache is a Redis Cluster. */
+    public static Map<String, String> withCluster(Map<String, String> env, List<String> clusterNodeUris) {
+        for (int i = 0; i < clusterNodeUris.size(); i++) {
+            env.put("REDIS_NODE" + i, clusterNodeUris.get(i));
+        }
+        return env;
+    }
 }

@@ -53,7 +53,7 @@ record DemoReport(String target, long seededUsers, long seededVideos, long seede
         nodeBorrows.forEach((node, n) -> out.printf("%-28s %12d%n", node, n));
         out.println();
         if (cacheHits >= 0) {
-            out.printf("profile cache: %d hits, %d misses, hit ratio %.1f %%%n", cacheHits, cacheMisses,
+            out.printf("profile cache: %d hits (near cache or Redis), %d misses, hit ratio %.1f %%%n", cacheHits, cacheMisses,
                     100 * cacheHitRatio());
         } else {
             out.println("profile cache: off (no cache: section in the rules)");

@@ -1,11 +1,13 @@
 package com.skyriff.examples.demo;
 
 import com.skyriff.data.SkyriffData;
+import com.skyriff.data.cache.SkyriffCache;
 import com.skyriff.data.mybatis.SkyriffMyBatis;
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.RulesReader;
 import com.skyriff.data.testkit.LocalTopology;
+import com.skyriff.data.testkit.RedisClusterTopology;
 import com.skyriff.examples.Schema;
 import com.skyriff.examples.TopologyEnv;
 import com.skyriff.examples.service.Mappers;
@@ -69,12 +71,24 @@ final class DemoRun {
             topology.shards().forEach(s -> step(s.name() + ": primary 127.0.0.1:" + s.primary().port() + ", replicas "
                     + s.replicas().stream().map(r -> "127.0.0.1:" + r.port()).toList()));
             step("redis " + topology.redis().uri());
-            step("applying the schema to every shard");
-            Schema.apply(topology.shards());
             String firstMonth = YearMonth.now(ZoneOffset.UTC).minusMonths(3).toString();
             Map<String, String> env = TopologyEnv.of(topology.shards(), topology.redis().uri(), firstMonth);
-            Rules rules = RulesReader.read(phase.rulesFile(), env::get, Clock.systemUTC());
-            return runAgainst(rules, true, "embedded phase " + phase.number + ", " + phase.rulesFile());
+            RedisClusterTopology cluster = null;
+            try {
+                if (phase.redisCluster) {
+                    cluster = RedisClusterTopology.start(3);
+                    step("redis cluster " + cluster.nodeUris());
+                    TopologyEnv.withCluster(env, cluster.nodeUris());
+                }
+                step("applying the schema to every shard");
+                Schema.apply(topology.shards());
+                Rules rules = RulesReader.read(phase.rulesFile(), env::get, Clock.systemUTC());
+                return runAgainst(rules, true, "embedded phase " + phase.number + ", " + phase.rulesFile());
+            } finally {
+                if (cluster != null) {
+                    cluster.close();
+                }
+            }
         } finally {
             step("stopped everything the demo started");
         }
@@ -83,14 +97,22 @@ final class DemoRun {
     private DemoReport runAgainst(Rules rules, boolean seed, String target) throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         step("starting the data layer (" + rules.nodes().size() + " node pools)");
-        try (SkyriffData data = SkyriffData.builder().rules(rules).meterRegistry(registry).build()) {
+        try (SkyriffData data = SkyriffData.builder().rules(rules).meterRegistry(registry).build();
+             SkyriffCache cache = rules.cache().isPresent()
+                     ? SkyriffCache.builder(data).meterRegistry(registry).build() : null) {
             SkyriffMyBatis.Builder mb = SkyriffMyBatis.builder(data);
+            if (cache != null) {
+                step("cache: " + cache);
+                mb.cache(cache);
+            }
             Mappers.all().forEach(mb::mapper);
             SkyriffService service = new SkyriffService(mb.build(), Clock.systemUTC());
             long t0 = System.nanoTime();
             Seeded seeded = seed ? seed(service) : sample(data);
             Duration seedTime = Duration.ofNanos(System.nanoTime() - t0);
             Map<String, Long> before = borrows(registry);
+            double hitsBefore = cacheGets(registry, "hit");
+            double missesBefore = cacheGets(registry, "miss");
             DoubleAccumulator maxLag = new DoubleAccumulator(Math::max, 0);
             ScheduledExecutorService lagProbe = Executors.newSingleThreadScheduledExecutor();
             lagProbe.scheduleAtFixedRate(() -> maxLag.accumulate(replicaLagMs(rules)), 0, 500, TimeUnit.MILLISECONDS);
@@ -113,7 +135,8 @@ final class DemoRun {
             result.latencies().forEach((op, h) -> ops.put(op.name().toLowerCase(java.util.Locale.ROOT), stats(h)));
             return new DemoReport(target, seeded.users.length, seeded.videos.length, seeded.events, seedTime,
                     options.threads(), result.elapsed(), result.operations(), result.errors(), result.refusedDebits(),
-                    ops, perNode, -1, 0, maxLag.get(), result.errorSamples());
+                    ops, perNode, cache == null ? -1 : (long) (cacheGets(registry, "hit") - hitsBefore),
+                    (long) (cacheGets(registry, "miss") - missesBefore), maxLag.get(), result.errorSamples());
         }
     }
 
@@ -220,6 +243,11 @@ final class DemoRun {
             }
         }
         return out;
+    }
+
+    private static double cacheGets(SimpleMeterRegistry registry, String result) {
+        return registry.find("skyriff.cache.gets").tag("result", result).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     /** The largest replay lag the primaries report for their standbys right now, in ms. */

@@ -4,20 +4,22 @@ import java.nio.file.Path;
 
 /** SkyRiff's roadmap phases, each a topology shape and a rules file in {@code examples/rules}. */
 enum Phase {
-    ONE(1, 1, 0, "one PostgreSQL + Redis"),
-    TWO(2, 1, 1, "a primary with one replica + Redis"),
-    THREE(3, 1, 2, "a primary with two replicas, monthly tables + Redis"),
-    FOUR(4, 2, 2, "2 shards x (1 primary + 2 replicas), monthly tables + Redis");
+    ONE(1, 1, 0, false, "one PostgreSQL + Redis"),
+    TWO(2, 1, 1, false, "a primary with one replica + Redis"),
+    THREE(3, 1, 2, false, "a primary with two replicas, monthly tables + Redis"),
+    FOUR(4, 2, 2, true, "2 shards x (1 primary + 2 replicas), monthly tables + a 3-master Redis Cluster");
 
     final int number;
     final int shards;
     final int replicas;
+    final boolean redisCluster;
     final String description;
 
-    Phase(int number, int shards, int replicas, String description) {
+    Phase(int number, int shards, int replicas, boolean redisCluster, String description) {
         this.number = number;
         this.shards = shards;
         this.replicas = replicas;
+        this.redisCluster = redisCluster;
         this.description = description;
     }
 

@@ -1,5 +1,7 @@
 package com.skyriff.examples.service;
 
+import com.skyriff.data.mybatis.Cached;
+import com.skyriff.data.mybatis.Invalidates;
 import com.skyriff.data.mybatis.PrimaryOnly;
 import com.skyriff.examples.service.Domain.LedgerEntry;
 import com.skyriff.examples.service.Domain.Region;
@@ -29,6 +31,8 @@ public final class Mappers {
         @Options(useGeneratedKeys = true, keyProperty = "id", keyColumn = "user_id")
         int insert(NewUser user);
 
+        /** Read through the {@code user} cache entity when the rules configure a cache. */
+        @Cached(entity = "user")
         @Select("SELECT user_id, handle, display_name, region_code, created_at FROM users WHERE user_id = #{userId}")
         User findById(@Param("userId") long userId);
 
@@ -36,6 +40,7 @@ public final class Mappers {
         @Select("SELECT user_id, handle, display_name, region_code, created_at FROM users WHERE user_id = #{userId}")
         User findByIdOnPrimary(@Param("userId") long userId);
 
+        @Invalidates(entity = "user", id = "userId")
         @Update("UPDATE users SET display_name = #{displayName} WHERE user_id = #{userId}")
         int rename(@Param("userId") long userId, @Param("displayName") String displayName);
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 /** The examples' one topology per JVM: the demo's shape, 2 shards x (1 primary + 2 replicas) + Redis. */
 final class ExamplesTopology {
     private static LocalTopology topology;
+    private static com.skyriff.data.testkit.RedisClusterTopology cluster;
 
     private ExamplesTopology() {
     }
@@ -18,6 +19,14 @@ final class ExamplesTopology {
             topology = LocalTopology.builder().shards(2).replicasPerShard(2).redis(true).build();
         }
         return topology;
+    }
+
+    /** REDIS_NODE0..2 of a 3-master Redis Cluster, started once per JVM (phase 4's cache). */
+    static synchronized Map<String, String> clusterEnv() {
+        if (cluster == null) {
+            cluster = com.skyriff.data.testkit.RedisClusterTopology.start(3);
+        }
+        return com.skyriff.examples.TopologyEnv.withCluster(new HashMap<>(), cluster.nodeUris());
     }
 
     /** The environment the rules files in examples/rules read their URLs from. */

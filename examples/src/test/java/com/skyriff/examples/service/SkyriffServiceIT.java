@@ -47,6 +47,7 @@ class SkyriffServiceIT {
         db = topology.createDatabase("service_it");
         Schema.apply(db.shards());
         Map<String, String> env = ExamplesTopology.env(db, "2026-09");
+        env.putAll(ExamplesTopology.clusterEnv());
         Rules rules = RulesReader.read(Path.of("rules/phase4.yaml"), env::get, CLOCK);
         data = SkyriffData.builder().rules(rules).clock(CLOCK).build();
         SkyriffMyBatis.Builder mb = SkyriffMyBatis.builder(data);
