@@ -41,7 +41,7 @@ final class ContainerTopology {
                 .withEnv("POSTGRES_DB", PgServer.DATABASE)
                 .withEnv("POSTGRES_HOST_AUTH_METHOD", "scram-sha-256")
                 .withEnv("POSTGRES_INITDB_ARGS", "--auth-host=scram-sha-256")
-                .withCommand("postgres", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
+                .withCommand("postgres", "-c", "fsync=off", "-c",
                         "full_page_writes=off", "-c", "max_connections=200", "-c", "shared_buffers=32MB")
                 .withExposedPorts(5432)
                 .waitingFor(Wait.forLogMessage(".*database system is ready to accept connections.*\\s", 2)

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The servers of one shard and their fault injection; two implementations: local processes ({@link ProcessShard})
- * and containers ({@link ContainerShard}). Indexes are checked by {@link PgShard} before they get here.
+ * and containers ({@link ContainerTopology.Shard}). Indexes are checked by {@link PgShard} before they get here.
  */
 interface ShardControl {
     String name();
