@@ -1,0 +1,120 @@
+package com.skyriff.data.cli;
+
+import com.skyriff.data.migrations.MigrationException;
+import com.skyriff.data.migrations.Progress;
+import com.skyriff.data.rules.Rules;
+import com.skyriff.data.rules.RulesException;
+import com.skyriff.data.rules.RulesReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every subcommand shares: {@code --json}, the streams, loading the rules, mapping failures to exit codes
+ * (invalid input 2, runtime failure 1) and printing them as text or JSON.
+ */
+abstract class BaseCommand implements Callable<Integer> {
+    @ParentCommand
+    SkyriffCli root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print machine-readable JSON on standard output (progress still goes to "
+            + "standard error).")
+    boolean json;
+
+    /** The command's work; returns the exit code. */
+    abstract int execute() throws Exception;
+
+    @Override
+    public final Integer call() {
+        try {
+            return execute();
+        } catch (RulesException e) {
+            return fail(SkyriffCli.INVALID, e.getMessage().lines().findFirst().orElse(""), e.problems());
+        } catch (IllegalArgumentException e) {
+            return fail(SkyriffCli.INVALID, e.getMessage(), List.of());
+        } catch (MigrationException | IllegalStateException e) {
+            return fail(SkyriffCli.FAILURE, e.getMessage(), List.of());
+        } catch (Exception e) {
+            return fail(SkyriffCli.FAILURE, e.getClass().getSimpleName() + ": " + OfflineRouter.rootMessage(e), List.of());
+        }
+    }
+
+    private int fail(int code, String message, List<String> problems) {
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("command", spec.name());
+            m.put("ok", false);
+            m.put("exitCode", code);
+            m.put("error", message);
+            m.put("problems", problems);
+            out().println(Json.write(m));
+        } else {
+            err().println("skyriff " + spec.name() + ": " + message);
+            for (String p : problems) {
+                err().println("  " + p);
+            }
+        }
+        return code;
+    }
+
+    PrintWriter out() {
+        return root.out;
+    }
+
+    PrintWriter err() {
+        return root.err;
+    }
+
+    Clock clock() {
+        return root.clock;
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new RulesException(file.toString(), List.of(file + ": no such rules file"));
+        } catch (IOException e) {
+            throw new RulesException(file.toString(), List.of(file + ": cannot be read: " + e.getMessage()));
+        }
+    }
+
+    /** The compact rules; a native ShardingSphere file is refused (only validate takes it). */
+    Rules rules(Path file) {
+        String text = read(file);
+        if (RulesReader.isNative(text)) {
+            throw new IllegalArgumentException(file + ": is a native ShardingSphere file; only 'skyriff validate' accepts "
+                    + "one, '" + spec.name() + "' needs the compact rules format");
+        }
+        return RulesReader.parse(text, file.getFileName().toString(), root.env, root.clock);
+    }
+
+    /** Progress lines on standard error: {@code [migrate] shard1 primary: V2 add kind: watch_event_202611 (3/11)}. */
+    Progress progress() {
+        PrintWriter err = err();
+        String name = spec.name();
+        return (where, what, done, total) -> {
+            err.println("[" + name + "] " + where + ": " + what + " (" + done + "/" + total + ")");
+            err.flush();
+        };
+    }
+
+    void printJson(Object value) {
+        out().println(Json.write(value));
+    }
+}

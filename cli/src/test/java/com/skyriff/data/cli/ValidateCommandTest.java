@@ -1,0 +1,269 @@
+package com.skyriff.data.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.skyriff.data.rules.RulesException;
+import com.skyriff.data.rules.RulesReader;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every problem {@code validate} reports, exactly as the library reports it, all at once, with exit code 2. */
+class ValidateCommandTest {
+    @TempDir
+    Path dir;
+
+    final Cli cli = new Cli().env("PG_PASSWORD", "s3cret");
+
+    static String with(String old, String replacement) {
+        if (!Cli.RULES.contains(old)) {
+            throw new IllegalArgumentException("not in the base rules: " + old);
+        }
+        return Cli.RULES.replaceFirst(java.util.regex.Pattern.quote(old), java.util.regex.Matcher.quoteReplacement(replacement));
+    }
+
+    static final String SHARD1_PRIMARY = "    primary:  { url: \"jdbc:postgresql://pg1:5432/skyriff\", username: app, password: \"${PG_PASSWORD}\" }\n";
+
+    /** Rules text and one problem line that validate must print (the start of it, where the rest lists allowed keys). */
+    static Stream<Arguments> problems() {
+        return Stream.of(
+                Arguments.of("name: [unclosed\nshards: x\n", "rules.yaml:2: malformed YAML: expected ',' or ']', but got :"),
+                Arguments.of("- a\n- b\n", "rules.yaml:1: the rules file must be a YAML mapping with keys [name, bucket-count,"),
+                Arguments.of("nmae: x\n" + Cli.RULES, "rules.yaml:1: nmae is not a known key; expected one of [name, bucket-count,"),
+                Arguments.of("name: a\n" + Cli.RULES, "rules.yaml:2: name is given twice"),
+                Arguments.of(with("name: skyriff", "name: Bad-Name"),
+                        "rules.yaml:1: name must be a lower-case identifier; was 'Bad-Name', expected [a-z_][a-z0-9_]*"),
+                Arguments.of(with("name: skyriff", "name: [a, b]"), "rules.yaml:1: name must be a single value, not a list or mapping"),
+                Arguments.of(with("bucket-count: 1024", "bucket-count: 0"),
+                        "rules.yaml:2: bucket-count is out of range; was '0', expected 1..65536"),
+                Arguments.of(with("bucket-count: 1024", "bucket-count: abc"), "rules.yaml:2: bucket-count must be a whole number; was 'abc'"),
+                Arguments.of(with("bucket-count: 1024", "bucket-count: 99999999999"),
+                        "rules.yaml:2: bucket-count is out of range; was '99999999999'"),
+                Arguments.of(with("name: skyriff", "name: skyriff\nworker-id: 2000"),
+                        "rules.yaml:2: worker-id is out of range; was '2000', expected 0..1023"),
+                Arguments.of(with("name: skyriff", "name: skyriff\nload-balancer: fastest"),
+                        "rules.yaml:2: load-balancer must be one of [round-robin, random, weight]; was 'fastest'"),
+                Arguments.of(with("name: skyriff", "name: skyriff\nmonth-zone: Mars/Olympus"),
+                        "rules.yaml:2: month-zone is not a time zone id; was 'Mars/Olympus'"),
+                Arguments.of(with("name: skyriff", "name: skyriff\ncreate-missing-months: yes"),
+                        "rules.yaml:2: create-missing-months must be one of [true, false]; was 'yes'"),
+                Arguments.of(with("name: skyriff", "name: skyriff\nprops: { sql-shoow: true }"),
+                        "rules.yaml:2: props.sql-shoow is not a ShardingSphere property; was 'sql-shoow', expected ["),
+                Arguments.of(with("name: skyriff", "name: skyriff\nprops: [a]"), "rules.yaml:2: props must be a mapping of ShardingSphere properties"),
+                Arguments.of("name: x\ntables: {}\n", "rules.yaml:1: shards is missing; at least one shard with a primary is required"),
+                Arguments.of("shards: { a: b }\n", "rules.yaml:1: shards must be a list of shards"),
+                Arguments.of("shards: []\n", "rules.yaml:1: shards is empty; at least one shard with a primary is required"),
+                Arguments.of(with("  - name: shard1\n", "  - \n"), "rules.yaml:9: shards[1].name is missing"),
+                Arguments.of(with("name: shard1", "name: Shard-1"),
+                        "rules.yaml:8: shards[1].name must be a lower-case identifier; was 'Shard-1', expected [a-z_][a-z0-9_]*"),
+                Arguments.of(with("name: shard1", "name: shard0"),
+                        "rules.yaml:8: shards[1].name is a duplicate shard name; was 'shard0', expected a name used once"),
+                Arguments.of(with(SHARD1_PRIMARY, ""), "rules.yaml:8: shards[1].primary is missing; every shard needs exactly one primary"),
+                Arguments.of(with("jdbc:postgresql://pg1:5432/skyriff\"", "jdbc:mysql://pg1:3306/skyriff\""),
+                        "rules.yaml:10: shards[1].primary.url is not a PostgreSQL JDBC URL; was 'jdbc:mysql://pg1:3306/skyriff', "
+                                + "expected jdbc:postgresql://HOST:PORT/DB"),
+                Arguments.of(with("{ url: \"jdbc:postgresql://pg1:5432/skyriff\", username: app", "{ username: app"),
+                        "rules.yaml:10: shards[1].primary.url is missing"),
+                Arguments.of(with("replicas: [ \"jdbc:postgresql://pg1-r1:5432/skyriff\" ]", "replicas: { a: b }"),
+                        "rules.yaml:11: shards[1].replicas must be a list of nodes"),
+                Arguments.of(with("replicas: [ \"jdbc:postgresql://pg1-r1:5432/skyriff\" ]",
+                                "replicas: [ { url: \"jdbc:postgresql://pg1-r1:5432/skyriff\", weight: 0 } ]"),
+                        "rules.yaml:11: shards[1].replicas[0].weight is out of range; was '0', expected 1..100"),
+                Arguments.of(with("name: skyriff", "name: skyriff\npool: { maximum-size: 0 }"),
+                        "rules.yaml:2: pool.maximum-size is out of range; was '0', expected 1..1000"),
+                Arguments.of(with("name: skyriff", "name: skyriff\npool: { minimum-idle: -1 }"),
+                        "rules.yaml:2: pool.minimum-idle is negative; was '-1', expected 0..maximum-size"),
+                Arguments.of(with("name: skyriff", "name: skyriff\npool: { maximum-size: 4, minimum-idle: 5 }"),
+                        "rules.yaml:2: pool.minimum-idle exceeds maximum-size 4; was '5', expected 0..4"),
+                Arguments.of(with("name: skyriff", "name: skyriff\npool: { connection-timeout-ms: 10 }"),
+                        "rules.yaml:2: pool.connection-timeout-ms is too small; was '10', expected >= 250"),
+                Arguments.of(with("name: skyriff", "name: skyriff\npool: { max-size: 10 }"),
+                        "rules.yaml:2: pool.max-size is not a known key; expected one of [maximum-size, minimum-idle,"),
+                Arguments.of(with("    buckets: 512-1023\n", ""),
+                        "rules.yaml:8: shards[1].buckets is missing; with 2 shards each shard must list the buckets it owns (0..1023)"),
+                Arguments.of(with("buckets: 512-1023", "buckets: 512-2000"),
+                        "rules.yaml:9: shards[1].buckets has a range outside the buckets; was '512-2000', expected ranges within 0-1023"),
+                Arguments.of(with("buckets: 512-1023", "buckets: 500-1023"),
+                        "rules.yaml:9: shards[1].buckets overlaps shards[0] at bucket 500; was '500-1023', expected each bucket owned by one shard"),
+                Arguments.of(with("buckets: 512-1023", "buckets: 600-1023"),
+                        "rules.yaml:3: shards[*].buckets leave buckets [512-599] without a shard; every bucket 0-1023 needs exactly one"),
+                Arguments.of(with("buckets: 512-1023", "buckets: a-b"), "rules.yaml:9: shards[1].buckets is not a bucket range; was 'a-b'"),
+                Arguments.of(with("name: skyriff", "name: skyriff\ndefault-shard: shard9"),
+                        "rules.yaml:2: default-shard names no shard; was 'shard9', expected [shard0, shard1]"),
+                Arguments.of(with("tables:", "tables: [a]\nxtables:"), "rules.yaml:12: tables must be a mapping of table name to its rule"),
+                Arguments.of(with("  regions:     { strategy: broadcast }", "  regions:     { strategy: broadcast }\n  regions:     { strategy: single }"),
+                        "rules.yaml:18: tables.regions is listed twice; was 'regions'"),
+                Arguments.of(with("regions:     { strategy: broadcast }", "regions:     { }"),
+                        "rules.yaml:17: tables.regions.strategy is missing; expected one of [user, month, user+month, broadcast, single]"),
+                Arguments.of(with("users:       { strategy: user,", "users:       { strategy: usr,"),
+                        "rules.yaml:13: tables.users.strategy must be one of [user, month, user+month, broadcast, single]; was 'usr'"),
+                Arguments.of(with("users:       { strategy: user, key: user_id }", "users:       { strategy: user, key: user_id, shard: x }"),
+                        "rules.yaml:13: tables.users.shard is not a known key; expected one of [strategy, key, time,"),
+                Arguments.of(with("  regions:", "  Regions:"),
+                        "rules.yaml:17: tables.Regions is not a lower-case table name; was 'Regions', expected [a-z_][a-z0-9_]*"),
+                Arguments.of(with("users:       { strategy: user, key: user_id }", "users:       { strategy: user }"),
+                        "rules.yaml:13: tables.users.key is missing; strategy user needs this column"),
+                Arguments.of(with("regions:     { strategy: broadcast }", "regions:     { strategy: broadcast, key: user_id }"),
+                        "rules.yaml:17: tables.regions.key does not apply to strategy broadcast; was 'user_id'"),
+                Arguments.of(with("audit:       { strategy: month, time: at,", "audit:       { strategy: month,"),
+                        "rules.yaml:16: tables.audit.time is missing; strategy month needs this column"),
+                Arguments.of(with("users:       { strategy: user, key: user_id }", "users:       { strategy: user, key: UserId }"),
+                        "rules.yaml:13: tables.users.key is not a lower-case column name; was 'UserId', expected [a-z_][a-z0-9_]*"),
+                Arguments.of(with("id: video_id", "id: Video-Id"),
+                        "rules.yaml:14: tables.videos.id is not a lower-case column name; was 'Video-Id', expected [a-z_][a-z0-9_]*"),
+                Arguments.of(with("time: at, first-month: 2026-10,", "time: at,"),
+                        "rules.yaml:16: tables.audit.first-month is missing; expected a month such as 2026-01"),
+                Arguments.of(with("first-month: 2026-10, months-ahead: 1", "first-month: 2026-10"),
+                        "rules.yaml:16: tables.audit.months-ahead is missing; expected 0..120"),
+                Arguments.of(with("months-ahead: 1", "months-ahead: 500"),
+                        "rules.yaml:16: tables.audit.months-ahead is out of range; was '500', expected 0..120"),
+                Arguments.of(with("months-ahead: 1", "months-ahead: 1, last-month: 2026-01"),
+                        "rules.yaml:16: tables.audit.last-month is before first-month 2026-10 (the month range runs backwards); "
+                                + "was '2026-01', expected a month >= 2026-10"),
+                Arguments.of(with("first-month: 2026-10, months-ahead: 1", "first-month: 2030-01, months-ahead: 0"),
+                        "rules.yaml:16: tables.audit.first-month is after the window's last month 2026-11 (current month 2026-11 "
+                                + "+ months-ahead 0; the month range runs backwards); was '2030-01', expected a month <= 2026-11"),
+                Arguments.of(with("regions:     { strategy: broadcast }", "regions:     { strategy: broadcast, first-month: 2026-01 }"),
+                        "rules.yaml:17: tables.regions.first-month applies only to strategies [month, user+month]; strategy is broadcast"),
+                Arguments.of(with("first-month: 2026-10", "first-month: 2026-13"),
+                        "rules.yaml:16: tables.audit.first-month is not a month; was '2026-13', expected YYYY-MM such as 2026-01"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {1}")
+    @MethodSource("problems")
+    void validate_invalidRules_reportsTheLibrarysProblemWithExitCode2(String rules, String expected) {
+        Path file = Cli.write(dir, "rules.yaml", rules);
+        Cli.Result r = cli.run("validate", file.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out().lines()).as(r.toString()).anyMatch(l -> l.startsWith("  " + expected));
+        RulesException library = catchThrowableOfType(RulesException.class,
+                () -> RulesReader.parse(rules, "rules.yaml", Map.of("PG_PASSWORD", "s3cret")::get, Cli.CLOCK));
+        assertThat(r.out().lines().filter(l -> l.startsWith("  ")).map(String::strip))
+                .as("validate reports exactly what the library reports").containsExactlyElementsOf(library.problems());
+    }
+
+    @Test
+    void validate_severalProblems_reportsAllAtOnce() {
+        Path file = Cli.write(dir, "rules.yaml", with("bucket-count: 1024", "bucket-count: 0")
+                .replace("strategy: usr", "x").replace("users:       { strategy: user,", "users:       { strategy: usr,"));
+        Cli.Result r = cli.run("validate", file.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).startsWith("rules.yaml: 2 problems" + System.lineSeparator())
+                .contains("  rules.yaml:2: bucket-count is out of range; was '0', expected 1..65536")
+                .contains("  rules.yaml:13: tables.users.strategy must be one of [user, month, user+month, broadcast, single]; was 'usr'");
+    }
+
+    @Test
+    void validate_unsetEnvironmentVariable_namesTheKey() {
+        Path file = Cli.write(dir, "rules.yaml", Cli.RULES);
+        Cli.Result r = new Cli().run("validate", file.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).contains("  rules.yaml:6: shards[0].primary.password: ${PG_PASSWORD} is not set in the environment",
+                "  rules.yaml:10: shards[1].primary.password: ${PG_PASSWORD} is not set in the environment");
+    }
+
+    @Test
+    void validate_validRules_exitsZeroWithASummary() {
+        Path file = Cli.write(dir, "rules.yaml", Cli.RULES);
+        Cli.Result r = cli.run("validate", file.toString());
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("rules.yaml: valid: 2 shards, 5 nodes, 6 tables (2 split by month)" + System.lineSeparator());
+    }
+
+    @Test
+    void validate_json_listsProblemsForAutomation() {
+        Path file = Cli.write(dir, "rules.yaml", with("bucket-count: 1024", "bucket-count: 0"));
+        Cli.Result r = cli.run("validate", file.toString(), "--json");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).contains("\"valid\": false", "\"format\": \"compact\"",
+                "\"rules.yaml:2: bucket-count is out of range; was '0', expected 1..65536\"");
+    }
+
+    @Test
+    void validate_missingFile_exitsTwoNamingIt() {
+        Cli.Result r = cli.run("validate", dir.resolve("nope.yaml").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("skyriff validate: " + dir.resolve("nope.yaml") + ": 1 problem" + System.lineSeparator()
+                + "  " + dir.resolve("nope.yaml") + ": no such rules file" + System.lineSeparator());
+    }
+
+    static final String NATIVE = """
+            dataSources:
+              ds_0:
+                dataSourceClassName: com.zaxxer.hikari.HikariDataSource
+                driverClassName: org.postgresql.Driver
+                jdbcUrl: jdbc:postgresql://pg0:5432/skyriff
+                username: app
+                password: secret
+            rules:
+              - !SHARDING
+                tables:
+                  t_order:
+                    actualDataNodes: ds_0.t_order_${0..1}
+                    tableStrategy:
+                      standard:
+                        shardingColumn: order_id
+                        shardingAlgorithmName: t_order_inline
+                shardingAlgorithms:
+                  t_order_inline:
+                    type: INLINE
+                    props:
+                      algorithm-expression: t_order_${order_id % 2}
+            """;
+
+    @Test
+    void validate_nativeShardingSphereFile_isAccepted() {
+        Path file = Cli.write(dir, "native.yaml", NATIVE);
+        Cli.Result r = cli.run("validate", file.toString());
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("native.yaml: valid: native ShardingSphere 5.5 configuration" + System.lineSeparator());
+    }
+
+    @Test
+    void validate_brokenNativeFile_reportsShardingSpheresReason() {
+        Path file = Cli.write(dir, "native.yaml", NATIVE.replace("type: INLINE", "type: NO_SUCH_ALGORITHM")
+                .replace("    dataSourceClassName", "    x: y\n    dataSourceClassName"));
+        Cli.Result r = cli.run("validate", file.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out()).startsWith("native.yaml: 1 problem").contains("  native.yaml: ShardingSphere 5.5.2 rejects the configuration: ", "NO_SUCH_ALGORITHM");
+    }
+
+    @Test
+    void validate_nativeFileWithoutDataSources_saysSo() {
+        Path file = Cli.write(dir, "native.yaml", "dataSources: {}\nrules: []\n");
+        Cli.Result r = cli.run("validate", file.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).contains("  native.yaml: dataSources is empty; a native ShardingSphere file needs at least one");
+    }
+
+    @Test
+    void otherCommands_nativeFile_areRefusedWithTheReason() {
+        Path file = Cli.write(dir, "native.yaml", NATIVE);
+        Cli.Result r = cli.run("route", file.toString(), "--table", "t_order", "--key", "1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("skyriff route: " + file + ": is a native ShardingSphere file; only 'skyriff validate' "
+                + "accepts one, 'route' needs the compact rules format" + System.lineSeparator());
+    }
+
+    @Test
+    void noSubcommand_printsUsageAndExitsTwo() {
+        Cli.Result r = cli.run();
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Missing subcommand", "validate", "route", "ddl", "migrate", "months", "drift", "plan", "demo");
+    }
+
+    @Test
+    void help_everySubcommand_hasHelp() {
+        for (String c : new String[] {"validate", "route", "ddl", "migrate", "months", "drift", "plan", "demo"}) {
+            Cli.Result r = cli.run(c, "--help");
+            assertThat(r.code()).as(c).isZero();
+            assertThat(r.out()).as(c).startsWith("Usage: skyriff " + c);
+        }
+    }
+}
