@@ -1,6 +1,7 @@
 package com.skyriff.examples.demo;
 
 import com.skyriff.data.SkyriffData;
+import com.skyriff.data.migrations.RunResult;
 import com.skyriff.data.cache.SkyriffCache;
 import com.skyriff.data.mybatis.SkyriffMyBatis;
 import com.skyriff.data.rules.PhysicalNode;
@@ -80,9 +81,13 @@ final class DemoRun {
                     step("redis cluster " + cluster.nodeUris());
                     TopologyEnv.withCluster(env, cluster.nodeUris());
                 }
-                step("applying the schema to every shard");
-                Schema.apply(topology.shards());
                 Rules rules = RulesReader.read(phase.rulesFile(), env::get, Clock.systemUTC());
+                step("applying the migrations to every shard");
+                RunResult migrated = Schema.migrate(rules, Clock.systemUTC(),
+                        com.skyriff.data.migrations.Progress.NONE);
+                migrated.nodes().forEach(n -> step("  " + n.node().describe() + ": " + n.status().toString()
+                        .toLowerCase(java.util.Locale.ROOT) + " " + n.done()));
+                topology.shards().forEach(s -> s.awaitReplicaCatchUp(Duration.ofSeconds(60)));
                 return runAgainst(rules, true, "embedded phase " + phase.number + ", " + phase.rulesFile());
             } finally {
                 if (cluster != null) {

@@ -27,6 +27,7 @@ class DemoIT {
         assertThat(report.replicaBorrows()).as("reads answered by replicas").isPositive();
         assertThat(report.nodeBorrows()).containsKeys("shard0_primary", "shard0_replica_0", "shard0_replica_1",
                 "shard1_primary", "shard1_replica_0", "shard1_replica_1");
+        assertThat(report.cacheHits()).as("profile reads answered by the cache (phase 4: Redis Cluster)").isPositive();
         assertThat(text).contains("[demo] stopped everything the demo started", "== SkyRiff demo report");
     }
 }

@@ -45,10 +45,11 @@ class SkyriffServiceIT {
     static void start() {
         topology = ExamplesTopology.get();
         db = topology.createDatabase("service_it");
-        Schema.apply(db.shards());
         Map<String, String> env = ExamplesTopology.env(db, "2026-09");
         env.putAll(ExamplesTopology.clusterEnv());
         Rules rules = RulesReader.read(Path.of("rules/phase4.yaml"), env::get, CLOCK);
+        Schema.migrate(rules, CLOCK, com.skyriff.data.migrations.Progress.NONE);
+        db.shards().forEach(s -> s.awaitReplicaCatchUp(Duration.ofSeconds(60)));
         data = SkyriffData.builder().rules(rules).clock(CLOCK).build();
         SkyriffMyBatis.Builder mb = SkyriffMyBatis.builder(data);
         Mappers.all().forEach(mb::mapper);

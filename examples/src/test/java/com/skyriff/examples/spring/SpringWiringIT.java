@@ -33,13 +33,14 @@ class SpringWiringIT {
     static void start() {
         LocalTopology topology = LocalTopology.builder().shards(2).replicasPerShard(1).redis(false).build();
         db = topology.createDatabase("spring_it");
-        Schema.apply(db.shards());
         Map<String, String> env = TopologyEnv.of(db.shards(), null, "2026-09");
         // the Spring example wires no cache; the rules' cache section still needs its addresses to validate
         TopologyEnv.withCluster(env, java.util.List.of("redis://127.0.0.1:1", "redis://127.0.0.1:2", "redis://127.0.0.1:3"));
         env.put("SHARD0_REPLICA1_URL", db.shards().get(0).replicas().get(0).jdbcUrl());
         env.put("SHARD1_REPLICA1_URL", db.shards().get(1).replicas().get(0).jdbcUrl());
         Rules rules = RulesReader.read(Path.of("rules/phase4.yaml"), env::get, Clock.systemUTC());
+        Schema.migrate(rules, Clock.systemUTC(), com.skyriff.data.migrations.Progress.NONE);
+        db.shards().forEach(s -> s.awaitReplicaCatchUp(Duration.ofSeconds(60)));
         context = new AnnotationConfigApplicationContext();
         context.registerBean(Rules.class, () -> rules);
         context.register(SkyriffSpringConfig.class);
