@@ -190,7 +190,7 @@ public final class RulesReader {
         readReliability(map, b);
         List<Rules.Problem> all = new ArrayList<>(problems);
         for (Rules.Problem p : b.validate()) {
-            if (!reportedKeys.contains(p.key())) {
+            if (!alreadyReported(p.key())) {
                 all.add(p);
             }
         }
@@ -461,7 +461,7 @@ public final class RulesReader {
         }
         List<Rules.Problem> cacheProblems = c.validate();
         for (Rules.Problem p : cacheProblems) {
-            if (!reportedKeys.contains(p.key())) {
+            if (!alreadyReported(p.key())) {
                 problems.add(p);
             }
         }
@@ -576,7 +576,7 @@ public final class RulesReader {
                 try {
                     out.add(BucketRange.parse(part));
                 } catch (IllegalArgumentException e) {
-                    problem(at, item, "is not a bucket range", part.trim() + "', expected FROM-TO such as 0-511 or a list of them");
+                    problem(at, item, "is not a bucket range", part.trim(), "FROM-TO such as 0-511, or a list of them");
                 }
             }
         }
@@ -639,7 +639,7 @@ public final class RulesReader {
             return null;
         }
         if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
-            problem(at, n, "is out of range", v);
+            problem(at, n, "is out of range", v, "a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
             return null;
         }
         return v.intValue();
@@ -693,17 +693,35 @@ public final class RulesReader {
         try {
             return YearMonth.parse(s.trim());
         } catch (DateTimeParseException e) {
-            problem(at, n, "is not a month", s + "', expected YYYY-MM such as 2026-01");
+            problem(at, n, "is not a month", s, "YYYY-MM such as 2026-01");
             return null;
         }
     }
 
     private void problem(String key, Node n, String what, Object was) {
+        problem(key, n, what, was, null);
+    }
+
+    private void problem(String key, Node n, String what, Object was, String expected) {
         if (n != null) {
             lines.putIfAbsent(key, line(n));
         }
         reportedKeys.add(key);
-        problems.add(Rules.Problem.plain(key, key + " " + what + (was == null ? "" : "; was '" + was + "'")));
+        problems.add(Rules.Problem.plain(key, key + " " + what + (was == null ? "" : "; was '" + was + "'")
+                + (expected == null ? "" : (was == null ? "; expected " : ", expected ") + expected)));
+    }
+
+    /**
+     * Whether the reader already reported this key or a key inside it: a builder problem about {@code shards[0].primary}
+     * adds nothing when {@code shards[0].primary.url} was reported.
+     */
+    private boolean alreadyReported(String key) {
+        for (String r : reportedKeys) {
+            if (r.equals(key) || r.startsWith(key + ".") || r.startsWith(key + "[")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String locate(Rules.Problem p) {

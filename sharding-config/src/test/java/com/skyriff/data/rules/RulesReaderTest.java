@@ -212,4 +212,20 @@ class RulesReaderTest {
                 .isInstanceOf(RulesException.class)
                 .hasMessageContaining("tables.e.months-ahead is out of range; was '-1', expected 0..120");
     }
+
+    @Test
+    void parse_badMonthAndBucketText_saysWhatIsExpectedWithoutStrayQuotes() {
+        RulesException e = problems(VALID.replace("first-month: 2026-01", "first-month: jan")
+                .replace("buckets: 0-7", "buckets: zero-7"));
+        assertThat(e.problems()).contains(
+                "rules.yaml:22: tables.audit_log.first-month is not a month; was 'jan', expected YYYY-MM such as 2026-01",
+                "rules.yaml:9: shards[0].buckets is not a bucket range; was 'zero-7', expected FROM-TO such as 0-511, or a list of them");
+    }
+
+    @Test
+    void parse_primaryWithoutUrl_reportsTheUrlOnly() {
+        RulesException e = problems(VALID.replace("primary: { url: \"jdbc:postgresql://p0:5432/db\", username: app,",
+                "primary: { username: app,"));
+        assertThat(e.problems()).containsExactly("rules.yaml:10: shards[0].primary.url is missing");
+    }
 }
