@@ -3,10 +3,10 @@ package com.skyriff.data;
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.TableSpec;
+import com.skyriff.data.schema.Catalog;
+import com.skyriff.data.schema.MonthTableDdl;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -18,9 +18,11 @@ import java.util.Set;
 
 /**
  * Makes sure every month table of every window exists on every shard primary before ShardingSphere routes to it.
- * A month table is created from its logical table, which serves as the template on each shard
- * ({@code CREATE TABLE watch_event_202612 (LIKE watch_event INCLUDING ALL)}), only when the rules say
- * {@code create-missing-months: true}; otherwise missing tables are a startup error that lists them.
+ * A month table is created from its logical table, which serves as the template on each shard, only when the rules
+ * say {@code create-missing-months: true}; otherwise missing tables are a startup error that lists them. It is created
+ * with exactly the statements {@code skyriff months --ahead} runs ({@link MonthTableDdl}: {@code LIKE} the template,
+ * then its constraints, indexes, statistics, triggers and grants under the names a migration gives them), in one
+ * transaction per table, so drift finds nothing and later migrations reach it like any other month.
  */
 final class MonthTables {
     private MonthTables() {
@@ -37,7 +39,8 @@ final class MonthTables {
                 continue;
             }
             try (Connection c = pools.get(node.dataSourceName()).getConnection()) {
-                Set<String> existing = existingTables(c);
+                Set<String> existing = new HashSet<>(Catalog.tableNames(c));
+                Catalog templates = null;
                 for (TableSpec t : monthly) {
                     if (!rules.shardsOf(t).contains(node.shard())) {
                         continue;
@@ -52,9 +55,11 @@ final class MonthTables {
                             throw new SkyriffDataException(node.describe() + " - cannot create month table " + physical
                                     + ": its template table " + t.name() + " does not exist (apply the migrations first)");
                         } else {
-                            try (Statement s = c.createStatement()) {
-                                s.execute("CREATE TABLE IF NOT EXISTS " + physical + " (LIKE " + t.name() + " INCLUDING ALL)");
+                            if (templates == null) {
+                                templates = Catalog.read(c, name -> isTemplate(name, monthly));
                             }
+                            create(c, node, templates.table(t.name()), physical);
+                            existing.add(physical);
                         }
                     }
                 }
@@ -70,16 +75,45 @@ final class MonthTables {
         }
     }
 
-    private static Set<String> existingTables(Connection c) throws SQLException {
-        Set<String> out = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema()");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
+    /**
+     * Creates month table {@code physical} of {@code template} in one transaction. If that fails because another
+     * process (another service starting, its month roll-over, {@code skyriff months --ahead}) created the same table
+     * meanwhile, the table it created is kept: it was made by the same statements.
+     */
+    private static void create(Connection c, PhysicalNode node, Catalog.Table template, String physical)
+            throws SQLException {
+        List<String> statements = MonthTableDdl.create(template, physical);
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+            c.commit();
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+                if (Catalog.tableNames(c).contains(physical)) {
+                    c.setAutoCommit(autoCommit);
+                    return;
+                }
+            } catch (SQLException again) {
+                e.addSuppressed(again);
+            }
+            // auto-commit stays off here: the pool resets it when the connection is returned
+            throw new SkyriffDataException(node.describe() + " - cannot create month table " + physical
+                    + " from its template " + template.name() + " (rolled back): " + e.getMessage(), e);
+        }
+        c.setAutoCommit(autoCommit);
+    }
+
+    private static boolean isTemplate(String name, List<TableSpec> monthly) {
+        for (TableSpec t : monthly) {
+            if (t.name().equals(name)) {
+                return true;
             }
         }
-        return out;
+        return false;
     }
 
     private static String abbreviate(List<String> names) {

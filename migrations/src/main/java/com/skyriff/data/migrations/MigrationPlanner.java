@@ -2,6 +2,8 @@ package com.skyriff.data.migrations;
 
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.TableSpec;
+import com.skyriff.data.schema.PhysicalNames;
+import com.skyriff.data.schema.StatementExpander;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package com.skyriff.data.migrations;
 
+import com.skyriff.data.schema.SqlLexer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;

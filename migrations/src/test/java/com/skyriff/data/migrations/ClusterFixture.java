@@ -51,7 +51,13 @@ final class ClusterFixture {
     }
 
     static Rules rules(TestDatabase db) {
-        Rules.Builder b = Rules.builder().name(db.name()).bucketCount(64).clock(CLOCK);
+        return rules(db, CLOCK, false);
+    }
+
+    /** The same tables over {@code db}, with the month windows as of {@code clock}. */
+    static Rules rules(TestDatabase db, Clock clock, boolean createMissingMonths) {
+        Rules.Builder b = Rules.builder().name(db.name()).bucketCount(64).clock(clock)
+                .createMissingMonths(createMissingMonths);
         int i = 0;
         int per = 64 / db.shards().size();
         for (PgShard s : db.shards()) {

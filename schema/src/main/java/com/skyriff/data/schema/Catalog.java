@@ -1,9 +1,10 @@
-package com.skyriff.data.migrations;
+package com.skyriff.data.schema;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,33 +12,56 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
+ * Internal to SkyRiff Data (not API): may change in any release. Immutable once read, thread-safe.
+ * <p>
  * The definitions of the tables of the connection's current schema, read from {@code pg_catalog} with a handful of
- * queries (not one per table). Immutable once read, thread-safe.
+ * queries (not one per table).
  */
-final class Catalog {
-    record Column(String name, int position, String type, boolean notNull, String defaultValue, String identity,
-                  String generated, String collation) {
+public final class Catalog {
+    /** A column of a table. Internal to SkyRiff Data (not API); immutable, thread-safe. */
+    public record Column(String name, int position, String type, boolean notNull, String defaultValue,
+                         String identity, String generated, String collation) {
     }
 
-    /** @param constraint whether the index belongs to a PRIMARY KEY, UNIQUE or EXCLUDE constraint */
-    record Index(String name, String definition, boolean constraint) {
+    /**
+     * An index of a table. Internal to SkyRiff Data (not API); immutable, thread-safe.
+     *
+     * @param constraint whether the index belongs to a PRIMARY KEY, UNIQUE or EXCLUDE constraint
+     */
+    public record Index(String name, String definition, boolean constraint) {
     }
 
-    /** @param type PostgreSQL's contype: c check, f foreign key, p primary key, u unique, x exclusion, t trigger */
-    record Constraint(String name, String type, String definition) {
+    /**
+     * A constraint of a table. Internal to SkyRiff Data (not API); immutable, thread-safe.
+     *
+     * @param type PostgreSQL's contype: c check, f foreign key, p primary key, u unique, x exclusion, t trigger
+     */
+    public record Constraint(String name, String type, String definition) {
     }
 
-    record Trigger(String name, String definition) {
+    /** A trigger of a table (not an internal one). Internal to SkyRiff Data (not API); immutable, thread-safe. */
+    public record Trigger(String name, String definition) {
     }
 
-    record Statistics(String name, String definition) {
+    /** An extended statistics object. Internal to SkyRiff Data (not API); immutable, thread-safe. */
+    public record Statistics(String name, String definition) {
     }
 
-    record Grant(String grantee, String privilege, boolean grantable) {
+    /** A privilege granted to a role but the owner. Internal to SkyRiff Data (not API); immutable, thread-safe. */
+    public record Grant(String grantee, String privilege, boolean grantable) {
     }
 
-    record Table(String name, List<Column> columns, List<Index> indexes, List<Constraint> constraints,
-                 List<Trigger> triggers, List<Statistics> statistics, List<Grant> grants) {
+    /** One table's definition. Internal to SkyRiff Data (not API); immutable, thread-safe. */
+    public record Table(String name, List<Column> columns, List<Index> indexes, List<Constraint> constraints,
+                        List<Trigger> triggers, List<Statistics> statistics, List<Grant> grants) {
+        public Table {
+            columns = List.copyOf(columns);
+            indexes = List.copyOf(indexes);
+            constraints = List.copyOf(constraints);
+            triggers = List.copyOf(triggers);
+            statistics = List.copyOf(statistics);
+            grants = List.copyOf(grants);
+        }
     }
 
     private static final String TABLES = """
@@ -99,13 +123,19 @@ final class Catalog {
         this.tables = tables;
     }
 
-    /** Table names of the current schema. */
-    static List<String> tableNames(Connection c) throws SQLException {
-        return Jdbc.strings(c, TABLES);
+    /** Names of the tables (plain and partitioned) of the connection's current schema, in name order. */
+    public static List<String> tableNames(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(TABLES)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
     }
 
     /** Reads the tables of the current schema that {@code wanted} accepts. */
-    static Catalog read(Connection c, Predicate<String> wanted) throws SQLException {
+    public static Catalog read(Connection c, Predicate<String> wanted) throws SQLException {
         Map<String, List<Column>> columns = new LinkedHashMap<>();
         Map<String, List<Index>> indexes = new LinkedHashMap<>();
         Map<String, List<Constraint>> constraints = new LinkedHashMap<>();
@@ -134,11 +164,13 @@ final class Catalog {
         return new Catalog(out);
     }
 
-    Map<String, Table> tables() {
+    /** The tables read, by name, in name order. */
+    public Map<String, Table> tables() {
         return tables;
     }
 
-    Table table(String name) {
+    /** The table called {@code name}; null if it was not read (absent, or not wanted). */
+    public Table table(String name) {
         return tables.get(name);
     }
 

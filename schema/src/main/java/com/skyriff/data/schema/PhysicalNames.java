@@ -1,4 +1,4 @@
-package com.skyriff.data.migrations;
+package com.skyriff.data.schema;
 
 import java.time.YearMonth;
 import java.util.Optional;
@@ -6,12 +6,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
+ * Internal to SkyRiff Data (not API): may change in any release. Stateless, thread-safe.
+ * <p>
  * How names of a logical table's objects map onto its physical (month) tables. An index or constraint {@code N} of
  * the template table {@code T} is called {@code P + N.substring(T.length())} on month table {@code P} when {@code N}
  * starts with {@code T_} ({@code watch_event_user_idx} → {@code watch_event_202611_user_idx}), else {@code P_N}.
- * Stateless.
  */
-final class PhysicalNames {
+public final class PhysicalNames {
     /** PostgreSQL's NAMEDATALEN - 1: longer identifiers are silently truncated, so we refuse them. */
     static final int MAX_IDENTIFIER = 63;
     private static final Pattern MONTH_SUFFIX = Pattern.compile("_(\\d{4})(0[1-9]|1[0-2])");
@@ -28,12 +29,12 @@ final class PhysicalNames {
     }
 
     /** The part of an object name that does not depend on its table: {@code watch_event_202611_pkey} → {@code pkey}. */
-    static String local(String name, String table) {
+    public static String local(String name, String table) {
         return name.startsWith(table + "_") ? name.substring(table.length() + 1) : name;
     }
 
     /** The month a physical table of {@code logical} holds, if {@code physical} is {@code logical_YYYYMM}. */
-    static Optional<YearMonth> monthOf(String physical, String logical) {
+    public static Optional<YearMonth> monthOf(String physical, String logical) {
         if (!physical.startsWith(logical) || physical.length() != logical.length() + 7) {
             return Optional.empty();
         }
@@ -44,7 +45,8 @@ final class PhysicalNames {
         return Optional.of(YearMonth.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))));
     }
 
-    static boolean isMonthTable(String physical, String logical) {
+    /** Whether {@code physical} is a month table of {@code logical} ({@code logical_YYYYMM}). */
+    public static boolean isMonthTable(String physical, String logical) {
         return monthOf(physical, logical).isPresent();
     }
 }

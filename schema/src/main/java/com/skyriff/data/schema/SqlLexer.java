@@ -1,19 +1,25 @@
-package com.skyriff.data.migrations;
+package com.skyriff.data.schema;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
+ * Internal to SkyRiff Data (not API): may change in any release. Stateless, thread-safe.
+ * <p>
  * A PostgreSQL lexer just precise enough to find identifiers: it knows string literals ({@code '..'}, {@code E'..'}
  * with backslash escapes, {@code $tag$..$tag$}), quoted identifiers, line and nested block comments, so that a name
- * inside a literal or a comment is never taken for an identifier. Splits scripts at top-level semicolons. Stateless.
+ * inside a literal or a comment is never taken for an identifier. Splits scripts at top-level semicolons.
  */
-final class SqlLexer {
-    enum Kind { WORD, QUOTED, STRING, COMMENT, SPACE, NUMBER, SEMICOLON, OTHER }
+public final class SqlLexer {
+    /** What a token is. Internal to SkyRiff Data (not API); immutable, thread-safe. */
+    public enum Kind { WORD, QUOTED, STRING, COMMENT, SPACE, NUMBER, SEMICOLON, OTHER }
 
-    /** One token; {@code text} is exactly the source text, so joining all tokens gives the input back. */
-    record Token(Kind kind, String text) {
+    /**
+     * One token; {@code text} is exactly the source text, so joining all tokens gives the input back. Internal to
+     * SkyRiff Data (not API); immutable, thread-safe.
+     */
+    public record Token(Kind kind, String text) {
         boolean significant() {
             return kind != Kind.SPACE && kind != Kind.COMMENT;
         }
@@ -37,7 +43,8 @@ final class SqlLexer {
     private SqlLexer() {
     }
 
-    static List<Token> tokenize(String sql) {
+    /** The tokens of {@code sql}, covering all of it. */
+    public static List<Token> tokenize(String sql) {
         List<Token> out = new ArrayList<>();
         int i = 0;
         int n = sql.length();
@@ -108,7 +115,7 @@ final class SqlLexer {
      * The statements of a script, split at top-level semicolons, each without its semicolon and trimmed; statements
      * that are only comments or whitespace are left out. {@code BEGIN ATOMIC ... END} bodies are kept whole.
      */
-    static List<String> split(String script) {
+    public static List<String> split(String script) {
         List<String> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         boolean meaningful = false;

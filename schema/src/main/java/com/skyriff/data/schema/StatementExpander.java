@@ -1,7 +1,7 @@
-package com.skyriff.data.migrations;
+package com.skyriff.data.schema;
 
-import com.skyriff.data.migrations.SqlLexer.Kind;
-import com.skyriff.data.migrations.SqlLexer.Token;
+import com.skyriff.data.schema.SqlLexer.Kind;
+import com.skyriff.data.schema.SqlLexer.Token;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -9,22 +9,24 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
+ * Internal to SkyRiff Data (not API): may change in any release. Immutable, thread-safe.
+ * <p>
  * Rewrites one SQL statement written against a logical monthly table ({@code watch_event}) for one of its physical
  * tables ({@code watch_event_202611}): every identifier that names the table is replaced, and every index,
  * constraint or statistics name is renamed with {@link PhysicalNames#physical} so that the copies on different month
  * tables never collide. Works on tokens, so names inside string literals, dollar-quoted bodies and comments are left
- * alone. Immutable, thread-safe.
+ * alone.
  */
-final class StatementExpander {
+public final class StatementExpander {
     private final Set<String> monthlyTables;
 
     /** @param monthlyTables the logical tables split by month (lower-case names) */
-    StatementExpander(Set<String> monthlyTables) {
+    public StatementExpander(Set<String> monthlyTables) {
         this.monthlyTables = Set.copyOf(monthlyTables);
     }
 
-    /** One statement, analysed. Immutable. */
-    static final class Expansion {
+    /** One statement, analysed. Internal to SkyRiff Data (not API); immutable, thread-safe. */
+    public static final class Expansion {
         private final String sql;
         private final List<Token> tokens;
         private final String table;
@@ -47,26 +49,27 @@ final class StatementExpander {
         }
 
         /** The monthly logical table this statement is about; null if it names none (it then runs unchanged). */
-        String table() {
+        public String table() {
             return table;
         }
 
         /** {@code CREATE TABLE <monthly table>}: also creates the month tables of the window. */
-        boolean createsTable() {
+        public boolean createsTable() {
             return createsTable;
         }
 
-        boolean dropsTable() {
+        /** {@code DROP TABLE <monthly table>}: also drops its month tables. */
+        public boolean dropsTable() {
             return dropsTable;
         }
 
         /** False for statements PostgreSQL refuses inside a transaction ({@code CREATE INDEX CONCURRENTLY}, ...). */
-        boolean transactional() {
+        public boolean transactional() {
             return transactional;
         }
 
         /** The statement for one physical table of {@link #table()}; the statement itself when it names none. */
-        String render(String physical) {
+        public String render(String physical) {
             if (table == null || physical.equals(table)) {
                 return sql;
             }
@@ -104,7 +107,7 @@ final class StatementExpander {
      *               from the catalog
      * @throws IllegalArgumentException saying what cannot be expanded and why
      */
-    Expansion analyze(String sql, boolean strict) {
+    public Expansion analyze(String sql, boolean strict) {
         List<Token> tokens = SqlLexer.tokenize(sql);
         List<Integer> sig = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {

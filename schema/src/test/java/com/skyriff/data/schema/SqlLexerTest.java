@@ -1,4 +1,4 @@
-package com.skyriff.data.migrations;
+package com.skyriff.data.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
