@@ -85,7 +85,8 @@ final class Workload {
                             execute(op, rnd);
                         } catch (InsufficientFundsException e) {
                             refused.increment();
-                        } catch (RuntimeException e) {
+                        } catch (RuntimeException | LinkageError | AssertionError e) {
+                            // anything but a refused debit is an error the report must show, not a dead client thread
                             errors.increment();
                             if (samples.size() < 5) {
                                 samples.add(op + ": " + e);
