@@ -34,17 +34,19 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
     private final Map<String, HikariDataSource> pools;
     private final Clock clock;
     private final Function<ShardingSphereRules, DataSource> starter;
+    private final String runtimeKey;
     private final ScheduledExecutorService scheduler;
     private volatile DataSource current;
     private volatile Map<String, String> currentNodes;
 
     private MonthWindowRoller(Rules rules, Map<String, HikariDataSource> pools, Clock clock,
-                              Function<ShardingSphereRules, DataSource> starter, DataSource first,
+                              Function<ShardingSphereRules, DataSource> starter, String runtimeKey, DataSource first,
                               Map<String, String> firstNodes, boolean rolling) {
         this.rules = rules;
         this.pools = pools;
         this.clock = clock;
         this.starter = starter;
+        this.runtimeKey = runtimeKey;
         this.current = first;
         this.currentNodes = firstNodes;
         if (rolling) {
@@ -63,11 +65,18 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
     /** Builds the first ShardingSphere data source; rolls over by itself if any table has a rolling month window. */
     static MonthWindowRoller start(Rules rules, Map<String, HikariDataSource> pools, Clock clock,
                                    Function<ShardingSphereRules, DataSource> starter) throws SQLException {
+        return start(rules, pools, clock, null, starter);
+    }
+
+    /** As above, with replicas chosen by the health runtime registered under {@code runtimeKey} (null: none). */
+    static MonthWindowRoller start(Rules rules, Map<String, HikariDataSource> pools, Clock clock, String runtimeKey,
+                                   Function<ShardingSphereRules, DataSource> starter) throws SQLException {
         MonthTables.prepare(rules, pools, clock);
-        ShardingSphereRules compiled = ShardingSphereRules.compile(rules, clock);
+        ShardingSphereRules compiled = ShardingSphereRules.compile(rules, clock, runtimeKey);
         boolean rolling = rules.tables().values().stream()
                 .anyMatch(t -> t.strategy().byMonth() && t.lastMonth() == null);
-        return new MonthWindowRoller(rules, pools, clock, starter, starter.apply(compiled), compiled.dataNodes(), rolling);
+        return new MonthWindowRoller(rules, pools, clock, starter, runtimeKey, starter.apply(compiled),
+                compiled.dataNodes(), rolling);
     }
 
     /** The node pools as ShardingSphere gets them: wrapped so that retiring a ShardingSphere data source keeps them. */
@@ -82,7 +91,7 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
      * starts a ShardingSphere data source for them and swaps it in. Returns whether it rolled over.
      */
     synchronized boolean refresh() throws SQLException {
-        ShardingSphereRules compiled = ShardingSphereRules.compile(rules, clock);
+        ShardingSphereRules compiled = ShardingSphereRules.compile(rules, clock, runtimeKey);
         if (compiled.dataNodes().equals(currentNodes)) {
             return false;
         }

@@ -1,5 +1,7 @@
 package com.skyriff.data;
 
+import com.skyriff.data.rules.HealthSpec;
+import com.skyriff.data.rules.NodeSpec;
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.PoolSpec;
 import com.zaxxer.hikari.HikariConfig;
@@ -17,10 +19,18 @@ final class NodePools {
 
     /** As {@link #create(String, PhysicalNode)}, reporting pool metrics to {@code registry} when it is not null. */
     static HikariDataSource create(String database, PhysicalNode node, MeterRegistry registry) {
+        return create(database, node, registry, null);
+    }
+
+    /**
+     * As {@link #create(String, PhysicalNode, MeterRegistry)}, with the driver's connect, login and socket timeouts
+     * from {@code health} (so no statement waits on a dead node beyond them) and the node's {@code ssl-mode}.
+     */
+    static HikariDataSource create(String database, PhysicalNode node, MeterRegistry registry, HealthSpec health) {
         PoolSpec p = node.pool();
         HikariConfig c = new HikariConfig();
         c.setPoolName(database + "-" + node.dataSourceName());
-        c.setJdbcUrl(jdbcUrl(node.spec().url()));
+        c.setJdbcUrl(jdbcUrl(node.spec(), health));
         c.setUsername(node.spec().username());
         if (!node.spec().password().isEmpty()) {
             c.setPassword(node.spec().password().reveal());
@@ -50,5 +60,36 @@ final class NodePools {
             return url;
         }
         return url + (url.indexOf('?') < 0 ? '?' : '&') + "stringtype=unspecified";
+    }
+
+    /**
+     * {@link #jdbcUrl(String)} plus, unless the URL sets them, {@code connectTimeout} / {@code loginTimeout} /
+     * {@code socketTimeout} (whole seconds, rounded up) from {@code health} and {@code sslmode} from the node.
+     */
+    static String jdbcUrl(NodeSpec spec, HealthSpec health) {
+        StringBuilder url = new StringBuilder(jdbcUrl(spec.url()));
+        if (health != null) {
+            String connect = Long.toString(seconds(health.connectTimeoutMs()));
+            param(url, "connectTimeout", connect);
+            param(url, "loginTimeout", connect);
+            param(url, "socketTimeout", Long.toString(seconds(health.socketTimeoutMs())));
+        }
+        if (spec.sslMode() != null) {
+            param(url, "sslmode", spec.sslMode().token());
+        }
+        return url.toString();
+    }
+
+    private static long seconds(long ms) {
+        return (ms + 999) / 1000;
+    }
+
+    private static void param(StringBuilder url, String key, String value) {
+        String lower = url.toString().toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("?" + key.toLowerCase(java.util.Locale.ROOT) + "=")
+                || lower.contains("&" + key.toLowerCase(java.util.Locale.ROOT) + "=")) {
+            return;
+        }
+        url.append(url.indexOf("?") < 0 ? '?' : '&').append(key).append('=').append(value);
     }
 }

@@ -1,5 +1,8 @@
 package com.skyriff.data;
 
+import com.skyriff.data.health.NodeStatus;
+import com.skyriff.data.health.ReadSession;
+import com.skyriff.data.health.internal.HealthRuntime;
 import com.skyriff.data.rules.NativeRules;
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
@@ -41,11 +44,17 @@ public final class SkyriffData implements AutoCloseable {
     private final Rules rules;
     private final DataSource dataSource;
     private final Map<String, HikariDataSource> pools;
+    private final HealthRuntime health;
 
     private SkyriffData(Rules rules, DataSource dataSource, Map<String, HikariDataSource> pools) {
+        this(rules, dataSource, pools, null);
+    }
+
+    private SkyriffData(Rules rules, DataSource dataSource, Map<String, HikariDataSource> pools, HealthRuntime health) {
         this.rules = rules;
         this.dataSource = dataSource;
         this.pools = pools;
+        this.health = health;
     }
 
     public static Builder builder() {
@@ -99,9 +108,49 @@ public final class SkyriffData implements AutoCloseable {
         return pools;
     }
 
+    /**
+     * What the health checks last saw of every node (up, replay lag, in the read rotation or why not), in
+     * {@code rules().nodes()} order; empty in pass-through mode.
+     */
+    public List<NodeStatus> nodeStatus() {
+        return health == null ? List.of() : health.status();
+    }
+
+    /**
+     * A new read-your-writes session to carry across threads or requests (each thread is its own session otherwise);
+     * see {@code health.read-your-writes} in the rules and docs/reliability.md.
+     *
+     * @throws IllegalStateException in pass-through mode
+     */
+    public ReadSession readSession() {
+        if (health == null) {
+            throw new IllegalStateException("readSession: not available in pass-through mode (native ShardingSphere"
+                    + " YAML); use compact rules");
+        }
+        return new ReadSession(health.newSession());
+    }
+
+    /**
+     * Points the running layer at the node addresses and credentials of {@code fresh} (a promoted replica, a moved
+     * server) without a restart; a data source built from a rules file does this by itself when the file changes.
+     * Only node URLs, users, passwords and ssl-modes are applied; shards, node counts and tables must be unchanged.
+     *
+     * @throws IllegalArgumentException naming what changed shape
+     * @throws IllegalStateException in pass-through mode
+     */
+    public void reloadNodes(Rules fresh) {
+        if (health == null) {
+            throw new IllegalStateException("reloadNodes: not available in pass-through mode");
+        }
+        health.updateNodes(Objects.requireNonNull(fresh, "fresh"));
+    }
+
     /** Closes the ShardingSphere data source and every node pool. Idempotent. */
     @Override
     public void close() {
+        if (health != null) {
+            health.close();
+        }
         RuntimeException failure = null;
         if (dataSource instanceof AutoCloseable c) {
             try {
@@ -124,12 +173,14 @@ public final class SkyriffData implements AutoCloseable {
         private NativeRules nativeRules;
         private Clock clock = Clock.systemUTC();
         private MeterRegistry meterRegistry;
+        private Path rulesPath;
 
         private Builder() {
         }
 
         public Builder rules(Rules value) {
             this.rules = Objects.requireNonNull(value, "rules");
+            this.rulesPath = null;
             return this;
         }
 
@@ -140,6 +191,7 @@ public final class SkyriffData implements AutoCloseable {
                 this.nativeRules = NativeRules.read(file);
             } else {
                 this.rules = RulesReader.read(file, System::getenv, clock);
+                this.rulesPath = file;
             }
             return this;
         }
@@ -177,12 +229,17 @@ public final class SkyriffData implements AutoCloseable {
 
         private SkyriffData buildFromRules() {
             Map<String, HikariDataSource> pools = new LinkedHashMap<>();
+            HealthRuntime health = null;
             try {
                 for (PhysicalNode node : rules.nodes()) {
-                    pools.put(node.dataSourceName(), NodePools.create(rules.name(), node, meterRegistry));
+                    pools.put(node.dataSourceName(), NodePools.create(rules.name(), node, meterRegistry, rules.health()));
                 }
-                Map<String, DataSource> storage = MonthWindowRoller.storage(pools);
-                MonthWindowRoller ds = MonthWindowRoller.start(rules, pools, clock, compiled -> {
+                Map<String, HikariDataSource> live = pools;
+                health = HealthRuntime.create(rules, pools,
+                        node -> NodePools.create(rules.name(), node, meterRegistry, rules.health()), live::put,
+                        meterRegistry, rulesPath, clock);
+                Map<String, DataSource> storage = health.dataSources();
+                MonthWindowRoller ds = MonthWindowRoller.start(rules, pools, clock, health.key(), compiled -> {
                     try {
                         return ShardingSphereDataSourceFactory.createDataSource(rules.name(), mode(),
                                 new LinkedHashMap<>(storage), compiled.configurations(), compiled.props());
@@ -191,8 +248,12 @@ public final class SkyriffData implements AutoCloseable {
                                 + rootMessage(e), e);
                     }
                 });
-                return new SkyriffData(rules, ds, java.util.Collections.unmodifiableMap(pools));
+                health.start();
+                return new SkyriffData(rules, ds, java.util.Collections.unmodifiableMap(pools), health);
             } catch (SQLException | RuntimeException e) {
+                if (health != null) {
+                    health.close();
+                }
                 pools.values().forEach(HikariDataSource::close);
                 if (e instanceof SkyriffDataException s) {
                     throw s;

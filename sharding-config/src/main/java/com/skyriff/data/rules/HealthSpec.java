@@ -25,7 +25,7 @@ public record HealthSpec(long checkIntervalMs, int failureThreshold, long checkT
                          long socketTimeoutMs) {
 
     /** The documented defaults (README, "The rules file"): a dead replica leaves the rotation within about 2 s. */
-    public static final HealthSpec DEFAULTS = new HealthSpec(500, 2, 1_000, WhenNoReplica.PRIMARY,
+    public static final HealthSpec DEFAULTS = new HealthSpec(500, 2, 500, WhenNoReplica.PRIMARY,
             ReadYourWrites.NONE, 1_000, 5_000, 2_000, 30_000);
 
     public HealthSpec withCheckIntervalMs(long v) {

@@ -1,0 +1,731 @@
+package com.skyriff.data.guard.internal;
+
+import com.google.common.collect.Range;
+import com.skyriff.data.guard.RefusedStatementException;
+import com.skyriff.data.guard.RefusedStatementException.Reason;
+import com.skyriff.data.health.internal.HealthRuntime;
+import com.skyriff.data.health.internal.Sneaky;
+import com.skyriff.data.rules.MonthWindow;
+import com.skyriff.data.rules.Rules;
+import com.skyriff.data.rules.TableSpec;
+import com.skyriff.data.rules.UserBuckets;
+import com.skyriff.data.rules.internal.MonthShardingAlgorithm;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.shardingsphere.infra.binder.context.segment.select.projection.Projection;
+import org.apache.shardingsphere.infra.binder.context.segment.select.projection.impl.AggregationProjection;
+import org.apache.shardingsphere.infra.binder.context.segment.select.projection.impl.ExpressionProjection;
+import org.apache.shardingsphere.infra.binder.context.segment.select.projection.impl.SubqueryProjection;
+import org.apache.shardingsphere.infra.binder.context.statement.SQLStatementContext;
+import org.apache.shardingsphere.infra.binder.context.statement.dml.DeleteStatementContext;
+import org.apache.shardingsphere.infra.binder.context.statement.dml.InsertStatementContext;
+import org.apache.shardingsphere.infra.binder.context.statement.dml.SelectStatementContext;
+import org.apache.shardingsphere.infra.binder.context.statement.dml.UpdateStatementContext;
+import org.apache.shardingsphere.infra.binder.context.type.TableAvailable;
+import org.apache.shardingsphere.infra.metadata.database.ShardingSphereDatabase;
+import org.apache.shardingsphere.infra.metadata.database.rule.RuleMetaData;
+import org.apache.shardingsphere.infra.session.query.QueryContext;
+import org.apache.shardingsphere.sharding.route.engine.condition.ShardingCondition;
+import org.apache.shardingsphere.sharding.route.engine.condition.engine.ShardingConditionEngine;
+import org.apache.shardingsphere.sharding.route.engine.condition.value.ListShardingConditionValue;
+import org.apache.shardingsphere.sharding.route.engine.condition.value.RangeShardingConditionValue;
+import org.apache.shardingsphere.sharding.route.engine.condition.value.ShardingConditionValue;
+import org.apache.shardingsphere.sharding.rule.ShardingRule;
+import org.apache.shardingsphere.sql.parser.statement.core.enums.AggregationType;
+import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.pagination.limit.LimitSegment;
+import org.apache.shardingsphere.sql.parser.statement.core.statement.dml.SelectStatement;
+
+/**
+ * The guard rails of one SkyRiff data source, run on every statement before routing: refuses statements on sharded
+ * tables that have no shard key (unless the table allows full scans), time ranges wider than the table's
+ * {@code max-months-per-query}, constructs ShardingSphere 5.5.2 executes wrongly when a statement spans several
+ * shards or month tables, and writes to several shards where {@code cross-shard-transactions: refuse}; and tells the
+ * runtime which shards each statement writes (read-your-writes). A statement whose sharded tables are each reached
+ * through one {@code key = ?} marker (and one {@code time = ?}) is checked once per SQL text; its later runs only read
+ * the key parameters (a bounded plan cache), so the common keyed statement costs a map lookup. The hint
+ * {@code /* SHARDINGSPHERE_HINT: DISABLE_AUDIT_NAMES=skyriff_guard *}{@code /} turns the refusals off for one
+ * statement. Refusals are {@link RefusedStatementException}s, which ShardingSphere hands to the caller unchanged.
+ * Thread-safe.
+ */
+final class StatementGuard {
+    /** The audit name the disable hint uses. */
+    static final String NAME = "skyriff_guard";
+    private static final java.util.Set<String> MERGED = java.util.Set.of("count", "sum", "min", "max");
+    private static final java.util.Set<String> AGGREGATES = java.util.Set.of("count", "sum", "min", "max", "avg",
+            "array_agg", "string_agg", "json_agg", "jsonb_agg", "json_object_agg", "jsonb_object_agg", "bool_and",
+            "bool_or", "every", "bit_and", "bit_or", "bit_xor", "stddev", "stddev_pop", "stddev_samp", "variance",
+            "var_pop", "var_samp", "corr", "covar_pop", "covar_samp", "regr_avgx", "regr_avgy", "regr_count",
+            "regr_intercept", "regr_r2", "regr_slope", "regr_sxx", "regr_sxy", "regr_syy", "mode", "percentile_cont",
+            "percentile_disc", "xmlagg", "range_agg", "range_intersect_agg", "any_value");
+
+    private final HealthRuntime runtime;
+    private final ShardingConditionEngine conditions;
+    private final Map<String, Table> tables = new HashMap<>();
+    private final UserBuckets buckets;
+    private final ZoneId zone;
+    private final long allShards;
+    private final long defaultShard;
+    private final int shardCount;
+    /**
+     * Statements already seen whose sharded tables are all reached through one parameter marker each ({@code key = ?},
+     * and {@code time = ?} for monthly tables): their next runs skip the condition engine. Bounded.
+     */
+    private final Map<String, Plan> plans = new java.util.concurrent.ConcurrentHashMap<>();
+    static final int MAX_PLANS = 4_096;
+
+    StatementGuard(HealthRuntime runtime, RuleMetaData globalRules, ShardingSphereDatabase database) {
+        this.runtime = runtime;
+        Rules rules = runtime.rules();
+        ShardingRule sharding = database.getRuleMetaData().findSingleRule(ShardingRule.class).orElse(null);
+        this.conditions = sharding == null ? null : new ShardingConditionEngine(globalRules, database, sharding);
+        this.buckets = rules.buckets();
+        this.zone = rules.monthZone();
+        this.shardCount = rules.shards().size();
+        this.allShards = shardCount == 64 ? -1L : (1L << shardCount) - 1;
+        this.defaultShard = 1L << runtime.shardIndex(rules.defaultShard());
+        for (TableSpec t : rules.tables().values()) {
+            MonthWindow window = t.strategy().byMonth() ? rules.window(t, runtime.clock()) : null;
+            tables.put(t.name(), new Table(t, window));
+        }
+    }
+
+    void audit(QueryContext query) {
+        Plan cached = plans.get(query.getSql());
+        if (cached != null && fast(query, cached)) {
+            return;
+        }
+        SQLStatementContext ctx = query.getSqlStatementContext();
+        boolean inTransaction = query.getConnectionContext().getTransactionContext().isInTransaction();
+        boolean write = ctx instanceof InsertStatementContext || ctx instanceof UpdateStatementContext
+                || ctx instanceof DeleteStatementContext;
+        long writeMask = 0;
+        long crossMask = 0;
+        boolean enforce = true;
+        Plan plan = null;
+        HealthRuntime.Deferred[] deferred = new HealthRuntime.Deferred[1];
+        if (ctx instanceof TableAvailable available) {
+            Collection<String> names = available.getTablesContext().getTableNames();
+            List<Table> sharded = null;
+            for (String name : names) {
+                Table t = tables.get(name);
+                if (t == null) {
+                    t = tables.get(name.toLowerCase(Locale.ROOT));
+                }
+                if (t == null) {
+                    continue;
+                }
+                switch (t.spec.strategy()) {
+                    case BROADCAST -> writeMask |= write ? allShards : 0;
+                    case SINGLE -> {
+                        writeMask |= write ? defaultShard : 0;
+                        crossMask |= write ? defaultShard : 0;
+                    }
+                    default -> {
+                        if (sharded == null) {
+                            sharded = new ArrayList<>(2);
+                        }
+                        sharded.add(t);
+                    }
+                }
+            }
+            enforce = !disabled(query);
+            long fixedWrite = writeMask;
+            long fixedCross = crossMask;
+            if (sharded != null) {
+                List<Integer> keyParams = new ArrayList<>(2);
+                long mask = inspect(query, ctx, sharded, write, enforce, keyParams, deferred);
+                writeMask |= write ? mask : 0;
+                crossMask |= write ? mask : 0;
+                if (!keyParams.isEmpty() && keyParams.get(0) >= 0) {
+                    plan = new Plan(write, fixedWrite, fixedCross, keyParams.stream().mapToInt(Integer::intValue).toArray());
+                }
+            } else {
+                plan = new Plan(write, fixedWrite, fixedCross, new int[0]);
+            }
+        }
+        long conflict = runtime.onStatement(inTransaction, writeMask, crossMask, enforce);
+        if (conflict == 0 && enforce && plan != null && plans.size() < MAX_PLANS) {
+            plans.putIfAbsent(query.getSql(), plan);
+        }
+        if (conflict != 0) {
+            throw refuse(Reason.CROSS_SHARD_WRITE, null, crossShardMessage(ctx, inTransaction, conflict, crossMask));
+        }
+        if (deferred[0] != null) {
+            runtime.defer(deferred[0], inTransaction);
+        }
+    }
+
+    /** Runs a cached plan; false if its parameters do not fit it (the full path then decides). */
+    private boolean fast(QueryContext query, Plan plan) {
+        long shards = 0;
+        if (plan.write && plan.keyParams.length > 0) {
+            List<Object> params = query.getParameters();
+            for (int index : plan.keyParams) {
+                if (index >= params.size()) {
+                    return false;
+                }
+                int shard = shardOf(params.get(index));
+                if (shard < 0) {
+                    return false;
+                }
+                shards |= 1L << shard;
+            }
+        }
+        boolean inTransaction = query.getConnectionContext().getTransactionContext().isInTransaction();
+        boolean enforce = !disabled(query);
+        long writeMask = plan.write ? plan.fixedWrite | shards : 0;
+        long crossMask = plan.write ? plan.fixedCross | shards : 0;
+        long conflict = runtime.onStatement(inTransaction, writeMask, crossMask, enforce);
+        if (conflict != 0) {
+            throw refuse(Reason.CROSS_SHARD_WRITE, null, crossShardMessage(query.getSqlStatementContext(), inTransaction,
+                    conflict, crossMask));
+        }
+        return true;
+    }
+
+    private static boolean disabled(QueryContext query) {
+        Collection<String> names = query.getHintValueContext().getDisableAuditNames();
+        if (names.isEmpty()) {
+            return false;
+        }
+        for (String n : names) {
+            if (NAME.equalsIgnoreCase(n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Checks the sharded tables of one statement; returns the shards it touches. */
+    /**
+     * Checks the sharded tables of one statement; returns the shards it touches. Adds to {@code keyParams} the
+     * parameter index of each table's key when every table is reached through exactly one marker per key (and one per
+     * time column), else adds -1.
+     */
+    private long inspect(QueryContext query, SQLStatementContext ctx, List<Table> sharded, boolean write, boolean enforce,
+                         List<Integer> keyParams, HealthRuntime.Deferred[] deferred) {
+        String verb = verb(ctx);
+        Table first = sharded.get(0);
+        if (enforce && ctx instanceof InsertStatementContext insert) {
+            if (insert.getInsertSelectContext() != null) {
+                throw refuse(Reason.UNSUPPORTED_CONSTRUCT, first.spec.name(), first.spec.name() + ": INSERT ... SELECT"
+                        + " into a sharded table is refused: ShardingSphere 5.5.2 runs it on every shard (duplicate or"
+                        + " misplaced rows) or rejects it; select the rows, then insert them with INSERT ... VALUES"
+                        + " (a JDBC batch)");
+            }
+        }
+        if (enforce && write && (returning(ctx) || keyword(query.getSql(), "returning"))) {
+            throw refuse(Reason.UNSUPPORTED_CONSTRUCT, first.spec.name(), first.spec.name() + ": " + verb
+                    + " ... RETURNING on a sharded table is refused: through ShardingSphere 5.5.2 execute() returns no"
+                    + " result set (MyBatis gets null); use generated keys (Statement.RETURN_GENERATED_KEYS, MyBatis"
+                    + " useGeneratedKeys with the table's id column) or read the row back by its key");
+        }
+        if (ctx instanceof InsertStatementContext insert) {
+            return inspectInsert(insert, sharded.get(0), enforce, keyParams, deferred);
+        }
+        List<ShardingCondition> found = conditions == null ? List.of()
+                : conditions.createShardingConditions(ctx, query.getParameters());
+        boolean planned = found.size() == 1 && !returning(ctx) && !(ctx instanceof SelectStatementContext s
+                && (s.getSqlStatement().getWithSegment().isPresent() || s.isContainsHaving()
+                || s.containsTableSubquery()));
+        long touched = 0;
+        long widest = 0;
+        Table widestTable = first;
+        for (Table t : sharded) {
+            String name = t.spec.name();
+            long shards;
+            boolean keyless = false;
+            if (t.spec.strategy().byUser()) {
+                shards = 0;
+                keyless = found.isEmpty();
+                if (planned) {
+                    int marker = singleMarker(value(found.get(0), name, t.spec.keyColumn()));
+                    planned = marker >= 0;
+                    keyParams.add(marker);
+                }
+                for (ShardingCondition c : found) {
+                    ShardingConditionValue v = value(c, name, t.spec.keyColumn());
+                    if (!(v instanceof ListShardingConditionValue<?> list)) {
+                        keyless = true;
+                        break;
+                    }
+                    for (Object key : list.getValues()) {
+                        int shard = shardOf(key);
+                        if (shard < 0) {
+                            keyless = true;
+                            break;
+                        }
+                        shards |= 1L << shard;
+                    }
+                }
+                if (keyless) {
+                    shards = allShards;
+                }
+            } else {
+                shards = defaultShard;
+                planned = false;   // plans carry key parameters only
+            }
+            long months = 1;
+            boolean timeless = false;
+            BitSet monthSet = null;
+            if (t.window != null) {
+                planned = planned && singleMarker(value(found.get(0), name, t.spec.timeColumn())) >= 0;
+                monthSet = new BitSet(t.window.size());
+                timeless = found.isEmpty();
+                for (ShardingCondition c : found) {
+                    if (!months(t, value(c, name, t.spec.timeColumn()), monthSet)) {
+                        timeless = true;
+                        break;
+                    }
+                }
+                months = timeless ? t.window.size() : Math.max(1, monthSet.cardinality());
+            }
+            if (enforce && !t.spec.allowFullScan() && (keyless || timeless)) {
+                throw refuse(Reason.FULL_SCAN, name, fullScanMessage(ctx, t, keyless, timeless, months));
+            }
+            Integer max = t.spec.maxMonthsPerQuery();
+            if (enforce && max != null && months > max) {
+                throw refuse(Reason.MONTH_RANGE, name, name + ": " + verb + " spans " + months + " months of "
+                        + t.spec.timeColumn() + " (" + span(t, monthSet, timeless) + "), more than tables." + name
+                        + ".max-months-per-query " + max + "; narrow the " + t.spec.timeColumn()
+                        + " range or split the query");
+            }
+            long units = Long.bitCount(shards) * months;
+            if (units > widest) {
+                widest = units;
+                widestTable = t;
+            }
+            touched |= shards;
+        }
+        if (!planned) {
+            keyParams.clear();
+            keyParams.add(-1);
+        }
+        if (enforce && widest > 1 && ctx instanceof SelectStatementContext select) {
+            String problem = construct(select, query.getSql());
+            if (problem != null) {
+                throw refuse(Reason.UNSUPPORTED_CONSTRUCT, widestTable.spec.name(), widestTable.spec.name() + ": "
+                        + problem.replace("{n}", widest + " shard tables"));
+            }
+        }
+        return touched;
+    }
+
+    /**
+     * An INSERT's shards, read from its rows: ShardingSphere's condition engine must not run here, as for a generated
+     * shard key it generates (and keeps) a second key. A generated key's shard is known only after routing, so it is
+     * handed to the runtime as a deferred write.
+     */
+    private long inspectInsert(InsertStatementContext insert, Table t, boolean enforce, List<Integer> keyParams,
+                               HealthRuntime.Deferred[] deferred) {
+        String name = t.spec.name();
+        List<String> columns = insert.getColumnNames();
+        List<org.apache.shardingsphere.infra.binder.context.segment.insert.values.InsertValueContext> rows =
+                insert.getInsertValueContexts();
+        if (t.spec.strategy().byMonth()) {
+            int time = indexOf(columns, t.spec.timeColumn());
+            if (time < 0 && !generated(insert, t.spec.timeColumn()) && enforce && !t.spec.allowFullScan()) {
+                throw refuse(Reason.FULL_SCAN, name, name + ": INSERT without a " + t.spec.timeColumn() + " value in"
+                        + " every row cannot be routed to one month table; set " + t.spec.timeColumn() + " in every row");
+            }
+        }
+        if (!t.spec.strategy().byUser()) {
+            keyParams.add(-1);
+            return defaultShard;
+        }
+        String key = t.spec.keyColumn();
+        int index = indexOf(columns, key);
+        if (index < 0) {
+            if (!generated(insert, key)) {
+                if (enforce && !t.spec.allowFullScan()) {
+                    throw refuse(Reason.FULL_SCAN, name, name + ": INSERT without a " + key + " value in every row"
+                            + " cannot be routed to one shard; set " + key + " in every row");
+                }
+                keyParams.add(-1);
+                return allShards;
+            }
+            if (enforce && rows.size() > 1 && runtimeRefusesCrossShard()) {
+                throw refuse(Reason.CROSS_SHARD_WRITE, name, "cross-shard-transactions: refuse - INSERT " + name + " of "
+                        + rows.size() + " rows with a generated " + key + " may write to several shards in one"
+                        + " statement; insert one row per statement (or a JDBC batch), or set cross-shard-transactions:"
+                        + " allow");
+            }
+            org.apache.shardingsphere.infra.binder.context.segment.insert.keygen.GeneratedKeyContext generatedKeys =
+                    insert.getGeneratedKeyContext().orElseThrow();
+            deferred[0] = () -> {
+                long shards = 0;
+                for (Comparable<?> value : generatedKeys.getGeneratedValues()) {
+                    int shard = shardOf(value);
+                    shards |= shard < 0 ? allShards : 1L << shard;
+                }
+                return shards;
+            };
+            keyParams.add(-1);
+            return 0;
+        }
+        long shards = 0;
+        int marker = -1;
+        for (var row : rows) {
+            Object value = index < row.getValueExpressions().size() ? row.getLiteralValue(index).orElse(null) : null;
+            int shard = value == null ? -1 : shardOf(value);
+            shards |= shard < 0 ? allShards : 1L << shard;
+            if (rows.size() == 1 && row.getValueExpressions().get(index)
+                    instanceof org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.simple
+                            .ParameterMarkerExpressionSegment p) {
+                marker = p.getParameterMarkerIndex();
+            }
+        }
+        keyParams.add(t.spec.strategy().byMonth() ? -1 : marker);
+        return shards;
+    }
+
+    private boolean runtimeRefusesCrossShard() {
+        return runtime.rules().crossShardWrites() == com.skyriff.data.rules.CrossShardWrites.REFUSE;
+    }
+
+    private static boolean generated(InsertStatementContext insert, String column) {
+        return insert.getGeneratedKeyContext().filter(g -> g.isGenerated() && g.getColumnName().equalsIgnoreCase(column))
+                .isPresent();
+    }
+
+    private static int indexOf(List<String> columns, String column) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).equalsIgnoreCase(column)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The parameter index of a one-value {@code column = ?} condition; -1 for anything else. */
+    private static int singleMarker(ShardingConditionValue v) {
+        if (v instanceof ListShardingConditionValue<?> list && list.getValues().size() == 1
+                && list.getParameterMarkerIndexes().size() == 1) {
+            return list.getParameterMarkerIndexes().get(0);
+        }
+        return -1;
+    }
+
+    private static ShardingConditionValue value(ShardingCondition c, String table, String column) {
+        for (ShardingConditionValue v : c.getValues()) {
+            if (v.getColumnName().equalsIgnoreCase(column) && v.getTableName().equalsIgnoreCase(table)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private int shardOf(Object key) {
+        long id;
+        if (key instanceof Number n) {
+            id = n.longValue();
+        } else if (key instanceof String s) {
+            try {
+                id = Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        } else {
+            return -1;
+        }
+        return runtime.shardIndex(buckets.shardOf(id));
+    }
+
+    /** Adds the months a time condition touches; false if there is none (or it cannot be read). */
+    @SuppressWarnings("unchecked")
+    private boolean months(Table t, ShardingConditionValue v, BitSet into) {
+        String name = t.spec.name();
+        String column = t.spec.timeColumn();
+        try {
+            if (v instanceof ListShardingConditionValue<?> list) {
+                for (Object value : list.getValues()) {
+                    YearMonth m = MonthShardingAlgorithm.month(name, column, value, zone);
+                    if (t.window.contains(m)) {
+                        into.set(offset(t, m));
+                    }
+                }
+                return true;
+            }
+            if (v instanceof RangeShardingConditionValue<?> range) {
+                YearMonth[] span = MonthShardingAlgorithm.monthsTouched(name, column,
+                        (Range<Comparable<?>>) (Range<?>) range.getValueRange(), zone, t.window.first(), t.window.last());
+                if (span != null) {
+                    into.set(offset(t, span[0]), offset(t, span[1]) + 1);
+                }
+                return true;
+            }
+        } catch (IllegalArgumentException e) {
+            return true;   // not a timestamp: ShardingSphere's routing reports it with the column's name
+        }
+        return false;
+    }
+
+    private static int offset(Table t, YearMonth m) {
+        return (int) t.window.first().until(m, ChronoUnit.MONTHS);
+    }
+
+    private static String span(Table t, BitSet months, boolean all) {
+        if (all || months == null || months.isEmpty()) {
+            return t.window.first() + ".." + t.window.last();
+        }
+        return t.window.first().plusMonths(months.nextSetBit(0)) + ".." + t.window.first().plusMonths(months.length() - 1);
+    }
+
+    private String fullScanMessage(SQLStatementContext ctx, Table t, boolean keyless, boolean timeless, long months) {
+        String name = t.spec.name();
+        String verb = verb(ctx);
+        String allow = "or set tables." + name + ".allow-full-scan: true for admin jobs";
+        if (ctx instanceof InsertStatementContext) {
+            String column = keyless ? t.spec.keyColumn() : t.spec.timeColumn();
+            return name + ": INSERT without a " + column + " value in every row cannot be routed to one "
+                    + (keyless ? "shard" : "month table") + "; set " + column + " in every row";
+        }
+        if (keyless) {
+            return name + ": " + verb + " without a " + t.spec.keyColumn() + " condition would run on every shard ("
+                    + shardCount + " shards" + (t.window != null ? " x " + months + " months" : "") + "); add "
+                    + t.spec.keyColumn() + " = ? or " + t.spec.keyColumn() + " IN (...), " + allow;
+        }
+        return name + ": " + verb + " without a " + t.spec.timeColumn() + " range would read every month table ("
+                + t.window.size() + " months " + t.window + "); add " + t.spec.timeColumn() + " >= ? AND "
+                + t.spec.timeColumn() + " < ?, " + allow;
+    }
+
+    private String crossShardMessage(SQLStatementContext ctx, boolean inTransaction, long conflict, long statement) {
+        String what = verb(ctx) + (ctx instanceof TableAvailable a ? " " + String.join(", ",
+                a.getTablesContext().getTableNames()) : "");
+        if (!inTransaction || Long.bitCount(statement) > 1) {
+            return "cross-shard-transactions: refuse - " + what + " writes to " + Long.bitCount(statement) + " shards "
+                    + runtime.shardNames(statement) + " in one statement; ShardingSphere commits each shard separately,"
+                    + " so a failure can leave some shards committed; write one shard per statement (one user per"
+                    + " statement), or set cross-shard-transactions: allow";
+        }
+        return "cross-shard-transactions: refuse - " + what + " would make this transaction write to shards "
+                + runtime.shardNames(conflict) + "; ShardingSphere's LOCAL transactions commit each shard separately,"
+                + " so a failure can half-commit; write one shard per transaction, or set cross-shard-transactions:"
+                + " allow";
+    }
+
+    /** The first construct of a multi-table SELECT that ShardingSphere 5.5.2 gets wrong, as a message; null if none. */
+    static String construct(SelectStatementContext select, String sql) {
+        SelectStatement statement = select.getSqlStatement();
+        if (statement.getWithSegment().isPresent()) {
+            return "WITH (a common table expression) in a SELECT that spans {n} is not supported by ShardingSphere 5.5.2"
+                    + " (it fails with 'Table ... does not exist'); inline it as a subquery or JOIN, or query one user";
+        }
+        if (select.isContainsHaving()) {
+            return "HAVING in a SELECT that spans {n} is applied per shard table before the groups are merged, so"
+                    + " groups go missing; drop HAVING and filter the merged groups in the application";
+        }
+        if (select.containsTableSubquery()) {
+            return "a subquery in FROM in a SELECT that spans {n} is evaluated per shard table and the outer query's"
+                    + " rows are concatenated, not combined; select the inner rows and aggregate them in the application,"
+                    + " or query one user";
+        }
+        if (statement.getWindow().isPresent()) {
+            return "a WINDOW clause in a SELECT that spans {n} is computed per shard table, not over all rows;"
+                    + " query one user (and one month), or compute it in the application";
+        }
+        for (Projection p : select.getProjectionsContext().getProjections()) {
+            if (p instanceof SubqueryProjection) {
+                return "a subquery in the select list (EXISTS(...), (SELECT ...)) in a SELECT that spans {n} returns"
+                        + " one row per shard table; run the subquery on its own and combine in the application";
+            }
+            if (p instanceof AggregationProjection a && a.getType() == AggregationType.AVG) {
+                return "avg(...) in a SELECT that spans {n} is rounded to 4 decimal places by ShardingSphere 5.5.2;"
+                        + " select sum(x) and count(x) and divide in the application";
+            }
+            if (p instanceof ExpressionProjection e) {
+                String problem = expression(e.getExpression());
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        }
+        if (select.getProjectionsContext().isDistinctRow() && distinctOn(sql, statement)) {
+            return "SELECT DISTINCT ON (...) in a SELECT that spans {n} keeps one row per value in each shard table,"
+                    + " not one in total; select the rows ordered and keep the first per value in the application, or"
+                    + " query one user";
+        }
+        LimitSegment limit = statement.getLimit().orElse(null);
+        if (limit != null && limit.getOffset().isPresent() && limit.getRowCount().isEmpty()
+                && contains(sql, limit.getStartIndex(), limit.getStopIndex(), "fetch")) {
+            return "OFFSET n ROWS FETCH FIRST m ROWS ONLY in a SELECT that spans {n} returns the wrong number of rows"
+                    + " in ShardingSphere 5.5.2; write LIMIT m OFFSET n";
+        }
+        return null;
+    }
+
+    /** A window function or an aggregate ShardingSphere cannot merge, inside one select-list expression. */
+    static String expression(String text) {
+        int n = text.length();
+        int i = 0;
+        String aggregate = null;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = text.indexOf(c, i + 1);
+                i = end < 0 ? n : end + 1;
+                continue;
+            }
+            if (Character.isLetter(c) || c == '_') {
+                int start = i;
+                while (i < n && (Character.isLetterOrDigit(text.charAt(i)) || text.charAt(i) == '_')) {
+                    i++;
+                }
+                String word = text.substring(start, i).toLowerCase(Locale.ROOT);
+                int j = i;
+                while (j < n && Character.isWhitespace(text.charAt(j))) {
+                    j++;
+                }
+                boolean call = j < n && text.charAt(j) == '(';
+                if (word.equals("over") && j < n && (call || Character.isLetter(text.charAt(j)))) {
+                    return "a window function (" + text + ") in a SELECT that spans {n} is computed per shard table,"
+                            + " not over all rows; query one user (and one month), or compute it in the application";
+                }
+                if (call && AGGREGATES.contains(word) && aggregate == null) {
+                    if (start == 0 && MERGED.contains(word) && text.lastIndexOf(')') == n - 1
+                            && matching(text, j) == n - 1) {
+                        continue;   // a plain aggregate ShardingSphere merges (unless a window follows)
+                    }
+                    aggregate = MERGED.contains(word) || word.equals("avg")
+                            ? "an aggregate inside an expression (" + text + ") in a SELECT that spans {n} returns one"
+                            + " row per shard table; select the plain aggregate (count, sum, min, max) and compute the"
+                            + " expression in the application"
+                            : word + "(...) in a SELECT that spans {n} returns one row per shard table (ShardingSphere"
+                            + " 5.5.2 merges only count, sum, min, max and avg); query one user, or aggregate in the"
+                            + " application";
+                }
+                continue;
+            }
+            i++;
+        }
+        return aggregate;
+    }
+
+    private static int matching(String text, int open) {
+        int depth = 0;
+        for (int i = open; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean distinctOn(String sql, SelectStatement statement) {
+        int stop = Math.min(sql.length(), Math.max(0, statement.getProjections().getStopIndex() + 1));
+        String head = sql.substring(0, stop).toLowerCase(Locale.ROOT);
+        int at = head.indexOf("distinct");
+        while (at >= 0) {
+            int i = at + 8;
+            while (i < head.length() && Character.isWhitespace(head.charAt(i))) {
+                i++;
+            }
+            if (head.startsWith("on", i)) {
+                int j = i + 2;
+                while (j < head.length() && Character.isWhitespace(head.charAt(j))) {
+                    j++;
+                }
+                if (j < head.length() && head.charAt(j) == '(') {
+                    return true;
+                }
+            }
+            at = head.indexOf("distinct", at + 8);
+        }
+        return false;
+    }
+
+    private static boolean contains(String sql, int start, int stop, String word) {
+        int from = Math.max(0, start);
+        int to = Math.min(sql.length(), stop + 1);
+        return from < to && sql.substring(from, to).toLowerCase(Locale.ROOT).contains(word);
+    }
+
+    /**
+     * Whether {@code sql} has {@code word} (lower case) as a keyword outside string literals, quoted identifiers and
+     * comments (ShardingSphere 5.5.2's PostgreSQL parser drops {@code RETURNING} of an UPDATE or DELETE).
+     */
+    static boolean keyword(String sql, String word) {
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = sql.indexOf(c, i + 1);
+                i = end < 0 ? n : end + 1;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? n : end + 1;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else if (Character.isLetter(c) || c == '_') {
+                int start = i;
+                while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) {
+                    i++;
+                }
+                if (i - start == word.length() && sql.regionMatches(true, start, word, 0, word.length())) {
+                    return true;
+                }
+            } else {
+                i++;
+            }
+        }
+        return false;
+    }
+
+    private static boolean returning(SQLStatementContext ctx) {
+        if (ctx instanceof InsertStatementContext i) {
+            return i.getSqlStatement().getReturningSegment().isPresent();
+        }
+        if (ctx instanceof UpdateStatementContext u) {
+            return u.getSqlStatement().getReturningSegment().isPresent();
+        }
+        if (ctx instanceof DeleteStatementContext d) {
+            return d.getSqlStatement().getReturningSegment().isPresent();
+        }
+        return false;
+    }
+
+    private static String verb(SQLStatementContext ctx) {
+        if (ctx instanceof SelectStatementContext) {
+            return "SELECT";
+        }
+        if (ctx instanceof InsertStatementContext) {
+            return "INSERT";
+        }
+        if (ctx instanceof UpdateStatementContext) {
+            return "UPDATE";
+        }
+        if (ctx instanceof DeleteStatementContext) {
+            return "DELETE";
+        }
+        return "statement";
+    }
+
+    private static RuntimeException refuse(Reason reason, String table, String message) {
+        return Sneaky.raise(new RefusedStatementException(reason, table, message));
+    }
+
+    /**
+     * What a statement needs on its next runs: whether it writes, the shards of its single and broadcast tables, and
+     * the parameter index of each sharded table's key (its shard is read from that parameter).
+     */
+    private record Plan(boolean write, long fixedWrite, long fixedCross, int[] keyParams) {
+    }
+
+    /** A logical table and, for monthly tables, its month window. */
+    private record Table(TableSpec spec, MonthWindow window) {
+    }
+}

@@ -1,0 +1,671 @@
+package com.skyriff.data.health.internal;
+
+import com.skyriff.data.health.NodeStatus;
+import com.skyriff.data.health.ShardUnavailableException;
+import com.skyriff.data.rules.HealthSpec;
+import com.skyriff.data.rules.HealthSpec.ReadYourWrites;
+import com.skyriff.data.rules.HealthSpec.WhenNoReplica;
+import com.skyriff.data.rules.CrossShardWrites;
+import com.skyriff.data.rules.LoadBalancing;
+import com.skyriff.data.rules.PhysicalNode;
+import com.skyriff.data.rules.Rules;
+import com.skyriff.data.rules.RulesReader;
+import com.skyriff.data.rules.ShardSpec;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reliability runtime of one {@code SkyriffData}: node health and replica lag (kept current by a
+ * {@link HealthMonitor}), the replica choice of {@link HealthBalancer}, read-your-writes sessions, cross-shard write
+ * tracking, and the {@link NodeDataSource} wrapper of every node pool. Its hot-path methods read arrays and volatile
+ * fields and allocate nothing. Public for ShardingSphere's SPI classes and {@code SkyriffData}; not API. Thread-safe.
+ */
+public final class HealthRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("com.skyriff.data.health");
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final String database;
+    private final String key;
+    private final HealthSpec health;
+    private final ReadYourWrites readYourWrites;
+    private final long windowNanos;
+    private final WhenNoReplica whenNoReplica;
+    private final LoadBalancing policy;
+    private final boolean refuseCrossShard;
+    private final ShardState[] shards;
+    private final Map<String, ShardState> byGroup;
+    private final NodeState[] nodes;
+    private final Map<String, NodeDataSource> dataSources;
+    private final ThreadLocal<Slot> slots;
+    private final Function<PhysicalNode, HikariDataSource> poolFactory;
+    private final BiConsumer<String, HikariDataSource> poolSwapped;
+    private final MeterRegistry meterRegistry;
+    private final List<Meter> meters = new ArrayList<>();
+    private final Path rulesFile;
+    private final Clock clock;
+    private volatile Rules rules;
+    private HealthMonitor monitor;
+
+    private HealthRuntime(Rules rules, Map<String, HikariDataSource> pools, Function<PhysicalNode, HikariDataSource> poolFactory,
+                          BiConsumer<String, HikariDataSource> poolSwapped, MeterRegistry meterRegistry, Path rulesFile,
+                          Clock clock) {
+        this.rules = rules;
+        this.database = rules.name();
+        this.key = rules.name() + "#" + INSTANCES.incrementAndGet();
+        this.health = rules.health();
+        this.readYourWrites = health.readYourWrites();
+        this.windowNanos = TimeUnit.MILLISECONDS.toNanos(health.windowMs());
+        this.whenNoReplica = health.whenNoReplica();
+        this.policy = rules.loadBalancing();
+        this.refuseCrossShard = rules.crossShardWrites() == CrossShardWrites.REFUSE;
+        this.poolFactory = poolFactory;
+        this.poolSwapped = poolSwapped;
+        this.meterRegistry = meterRegistry;
+        this.rulesFile = rulesFile;
+        this.clock = clock;
+        if (rules.shards().size() > 64) {
+            throw new IllegalArgumentException(database + ": shards has " + rules.shards().size()
+                    + " entries; the reliability runtime tracks at most 64 shards");
+        }
+        List<PhysicalNode> physical = rules.nodes();
+        this.nodes = new NodeState[physical.size()];
+        this.shards = new ShardState[rules.shards().size()];
+        Map<String, ShardState> groups = new HashMap<>();
+        Map<String, NodeDataSource> ds = new LinkedHashMap<>();
+        int n = 0;
+        for (int s = 0; s < shards.length; s++) {
+            ShardSpec spec = rules.shards().get(s);
+            NodeState primary = null;
+            List<NodeState> replicas = new ArrayList<>();
+            for (PhysicalNode p : physical) {
+                if (!p.shard().equals(spec.name())) {
+                    continue;
+                }
+                NodeState state = new NodeState(n, s, p);
+                nodes[n++] = state;
+                if (p.primary()) {
+                    primary = state;
+                } else {
+                    replicas.add(state);
+                }
+            }
+            int[] weights = replicas.stream().mapToInt(r -> r.node.spec().weight()).toArray();
+            ShardState shard = new ShardState(s, spec.name(), Objects.requireNonNull(primary, spec.name()),
+                    replicas.toArray(new NodeState[0]), weights, health.maxLagMs(spec));
+            shards[s] = shard;
+            groups.put(spec.name(), shard);
+        }
+        for (NodeState state : nodes) {
+            ds.put(state.name, new NodeDataSource(this, state, pools.get(state.name)));
+        }
+        this.byGroup = groups;
+        this.dataSources = Collections.unmodifiableMap(ds);
+        this.slots = ThreadLocal.withInitial(() -> new Slot(new SessionState(this, shards.length)));
+    }
+
+    /**
+     * Wraps the node pools; call {@link #start()} once ShardingSphere is up.
+     *
+     * @param poolFactory opens a new pool for a node whose address or credentials a reloaded rules file changed
+     * @param poolSwapped told the data-source name and new pool after such a change (the old pool is closed)
+     * @param meterRegistry where the lag and up gauges go; null for none
+     * @param rulesFile the compact rules file to watch for node changes; null for none
+     */
+    public static HealthRuntime create(Rules rules, Map<String, HikariDataSource> pools,
+                                       Function<PhysicalNode, HikariDataSource> poolFactory,
+                                       BiConsumer<String, HikariDataSource> poolSwapped, MeterRegistry meterRegistry,
+                                       Path rulesFile, Clock clock) {
+        return new HealthRuntime(rules, pools, poolFactory, poolSwapped, meterRegistry, rulesFile, clock);
+    }
+
+    /** The key ShardingSphere's balancer finds this runtime by ({@code ShardingSphereRules.RUNTIME_PROP}). */
+    public String key() {
+        return key;
+    }
+
+    /** The rules' logical database name. */
+    public String database() {
+        return database;
+    }
+
+    /** The clock the rules' month windows were computed with. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The rules currently applied (node changes of a reloaded file included). */
+    public Rules rules() {
+        return rules;
+    }
+
+    /** One wrapper per node, by data-source name, in {@link Rules#nodes()} order: hand these to ShardingSphere. */
+    public Map<String, DataSource> dataSources() {
+        return Collections.unmodifiableMap(dataSources);
+    }
+
+    /** Registers this runtime and starts the health checks. */
+    public void start() {
+        Registry.register(this);
+        registerMeters();
+        monitor = new HealthMonitor(this, health, rulesFile);
+        monitor.start();
+    }
+
+    @Override
+    public void close() {
+        Registry.unregister(this);
+        if (monitor != null) {
+            monitor.close();
+        }
+        if (meterRegistry != null) {
+            meters.forEach(meterRegistry::remove);
+        }
+    }
+
+    // ---- status ----
+
+    /** What the checks last saw of every node, in {@link Rules#nodes()} order. */
+    public List<NodeStatus> status() {
+        List<NodeStatus> out = new ArrayList<>(nodes.length);
+        for (NodeState n : nodes) {
+            ShardState s = shards[n.shard];
+            boolean inRotation = !n.primary && n.usable(s.maxLagMillis);
+            long lag = n.primary ? 0 : n.lagMillis;
+            String failure = n.lastFailure;
+            if (failure == null && !n.primary && !inRotation) {
+                failure = n.describe(s.maxLagMillis) + " (max-lag-ms " + s.maxLagMillis + ")";
+            }
+            out.add(new NodeStatus(n.name, s.name, n.primary, n.up && n.recoveryRoleOk, lag, inRotation,
+                    n.up && n.recoveryRoleOk && (inRotation || n.primary) ? null : failure));
+        }
+        return out;
+    }
+
+    int shardCount() {
+        return shards.length;
+    }
+
+    NodeState[] nodes() {
+        return nodes;
+    }
+
+    ShardState shard(int index) {
+        return shards[index];
+    }
+
+    /** The shard index of a data-source or group name, or -1. */
+    public int shardIndex(String shardName) {
+        ShardState s = byGroup.get(shardName);
+        return s == null ? -1 : s.index;
+    }
+
+    /** The shard names of the bits of {@code mask}, e.g. {@code [shard0, shard1]}. */
+    public List<String> shardNames(long mask) {
+        List<String> out = new ArrayList<>();
+        for (long m = mask; m != 0; m &= m - 1) {
+            out.add(shards[Long.numberOfTrailingZeros(m)].name);
+        }
+        return out;
+    }
+
+    // ---- sessions ----
+
+    /** The calling thread's session: a bound {@code ReadSession}, else the thread's own. */
+    public SessionState current() {
+        Slot slot = slots.get();
+        SessionState bound = slot.bound;
+        return bound != null ? bound : slot.own;
+    }
+
+    /** A new session that is not the thread's own (for {@code ReadSession}). */
+    public SessionState newSession() {
+        return new SessionState(this, shards.length);
+    }
+
+    /** Binds {@code session} to the calling thread; returns the binding it replaces (null for none). */
+    public SessionState bind(SessionState session) {
+        if (session.runtime() != this) {
+            throw new IllegalArgumentException(database + ": ReadSession belongs to another SkyriffData ("
+                    + session.runtime().database + ")");
+        }
+        Slot slot = slots.get();
+        SessionState previous = slot.bound;
+        slot.bound = session;
+        return previous;
+    }
+
+    public void unbind(SessionState previous) {
+        slots.get().bound = previous;
+    }
+
+    /**
+     * Tracks one statement of the calling thread's session (called by the guard before routing). Writes of an
+     * autocommit statement count as committed from the session's next statement on; writes of a transaction from its
+     * primary connection's commit.
+     *
+     * @param inTransaction whether the statement runs inside an explicit transaction
+     * @param writeMask     shards the statement writes (0 for a read)
+     * @param crossMask     the part of {@code writeMask} that counts against {@code cross-shard-transactions}
+     * @param enforce       false when the guard is disabled for this statement by hint
+     * @return 0, or the shards whose writes would together break {@code cross-shard-transactions: refuse}
+     */
+    public long onStatement(boolean inTransaction, long writeMask, long crossMask, boolean enforce) {
+        SessionState s = current();
+        s.refusedCommit = 0;
+        long conflict = resolveDeferred(s, enforce);
+        if (s.pendingMask != 0) {
+            s.stamp(s.pendingMask, System.nanoTime());
+            s.pendingMask = 0;
+        }
+        if (!inTransaction && s.txWriteMask != 0) {
+            // the transaction ended without a commit through our connection wrapper (e.g. a rollback elsewhere)
+            s.stamp(s.txWriteMask, System.nanoTime());
+            s.txWriteMask = 0;
+            s.txCrossMask = 0;
+        }
+        if (!inTransaction) {
+            s.txCrossMask = 0;
+        }
+        if (conflict != 0) {
+            return conflict;
+        }
+        if (writeMask == 0) {
+            return 0;
+        }
+        if (inTransaction) {
+            long cross = s.txCrossMask | crossMask;
+            if (enforce && refuseCrossShard && Long.bitCount(cross) > 1) {
+                return cross;
+            }
+            s.txCrossMask = cross;
+            s.txWriteMask |= writeMask;
+        } else {
+            if (enforce && refuseCrossShard && Long.bitCount(crossMask) > 1) {
+                return crossMask;
+            }
+            s.pendingMask |= writeMask;
+        }
+        return 0;
+    }
+
+    /**
+     * The shards of a write known only once ShardingSphere has routed it (a generated shard key): supplied after the
+     * statement ran, at the session's next statement or commit.
+     */
+    @FunctionalInterface
+    public interface Deferred {
+        /** The shards written; 0 if the statement did not run. */
+        long shards();
+    }
+
+    /** Records a write of the calling thread's session whose shards {@code deferred} will tell after it ran. */
+    public void defer(Deferred deferred, boolean inTransaction) {
+        SessionState s = current();
+        resolveDeferred(s, false);
+        s.deferred = deferred;
+        s.deferredInTransaction = inTransaction;
+    }
+
+    private long resolveDeferred(SessionState s, boolean enforce) {
+        Deferred d = s.deferred;
+        if (d == null) {
+            return 0;
+        }
+        s.deferred = null;
+        long shards = d.shards();
+        if (shards == 0) {
+            return 0;
+        }
+        if (s.deferredInTransaction) {
+            long cross = s.txCrossMask | shards;
+            s.txWriteMask |= shards;
+            s.txCrossMask = cross;
+            return enforce && refuseCrossShard && Long.bitCount(cross) > 1 ? cross : 0;
+        }
+        s.pendingMask |= shards;
+        return 0;
+    }
+
+    /** The calling thread's transaction wrote shards before this statement (for messages). */
+    public long transactionWrites() {
+        return current().txCrossMask;
+    }
+
+    /**
+     * Before a primary connection commits: the shards the transaction wrote, if they break
+     * {@code cross-shard-transactions: refuse} (known only now for rows with generated shard keys); then every
+     * connection of this commit rolls back instead. 0 to commit.
+     */
+    long beforeCommit() {
+        SessionState s = current();
+        long conflict = resolveDeferred(s, true);
+        if (conflict != 0) {
+            s.refusedCommit = conflict;
+        }
+        return s.refusedCommit;
+    }
+
+    java.sql.SQLException refusedCommit(long shards) {
+        return new com.skyriff.data.guard.RefusedStatementException(
+                com.skyriff.data.guard.RefusedStatementException.Reason.CROSS_SHARD_WRITE, null,
+                "cross-shard-transactions: refuse - this transaction wrote to shards " + shardNames(shards)
+                        + " (rows whose shard key was generated on insert), so it was rolled back on every shard;"
+                        + " insert rows of different users in separate transactions, or set cross-shard-transactions:"
+                        + " allow");
+    }
+
+    /** A primary connection of {@code shard} committed on the calling thread. */
+    void committed(int shard) {
+        SessionState s = current();
+        resolveDeferred(s, false);
+        long bit = 1L << shard;
+        if ((s.txWriteMask & bit) != 0) {
+            s.stamp(bit, System.nanoTime());
+            s.txWriteMask &= ~bit;
+        }
+        s.txCrossMask &= ~bit;
+    }
+
+    /** A primary connection of {@code shard} rolled back on the calling thread. */
+    void rolledBack(int shard) {
+        SessionState s = current();
+        resolveDeferred(s, false);
+        long bit = 1L << shard;
+        s.txWriteMask &= ~bit;
+        s.txCrossMask &= ~bit;
+    }
+
+    // ---- replica choice (per statement; allocation-free) ----
+
+    /**
+     * The data source a plain read of {@code group} goes to: a usable replica chosen by the rules' policy that the
+     * session's read-your-writes allows, else the primary (or a {@link ShardUnavailableException} with
+     * {@code when-no-replica: fail}, thrown through {@link Sneaky}).
+     */
+    public String chooseRead(String group, List<String> available) {
+        ShardState s = byGroup.get(group);
+        if (s == null) {
+            return available.get(0);
+        }
+        long required = 0;
+        if (readYourWrites != ReadYourWrites.NONE) {
+            SessionState session = current();
+            long committed = session.committedNanos[s.index];
+            if (committed != 0) {
+                if (readYourWrites == ReadYourWrites.WINDOW) {
+                    if (System.nanoTime() - committed < windowNanos) {
+                        return primaryForSession(s, available);
+                    }
+                    session.committedNanos[s.index] = 0;
+                } else {
+                    required = session.requiredLsn[s.index];
+                    if (required == 0) {
+                        ShardState.LsnSample sample = s.primarySample;
+                        if (sample == null || sample.sentNanos() - committed <= 0) {
+                            return primaryForSession(s, available);
+                        }
+                        required = sample.lsn();
+                        session.requiredLsn[s.index] = required;
+                    }
+                }
+            }
+        }
+        NodeState replica = pick(s, available, required);
+        if (replica != null) {
+            return replica.name;
+        }
+        if (required != 0) {
+            return primaryForSession(s, available);
+        }
+        return noReplica(s);
+    }
+
+    /** The primary for a session that must see its own write; if the primary is down, the best replica left. */
+    private String primaryForSession(ShardState s, List<String> available) {
+        if (s.primary.up) {
+            return s.primary.name;
+        }
+        NodeState replica = pick(s, available, 0);
+        return replica != null ? replica.name : noReplica(s);
+    }
+
+    private String noReplica(ShardState s) {
+        if (whenNoReplica == WhenNoReplica.PRIMARY) {
+            return s.primary.name;
+        }
+        throw Sneaky.raise(new ShardUnavailableException(s.name, null, s.name + " - no usable replica for a read and"
+                + " health.when-no-replica is fail (" + s.describeReplicas() + ")", null));
+    }
+
+    private NodeState pick(ShardState s, List<String> available, long required) {
+        NodeState[] replicas = s.replicas;
+        int n = replicas.length;
+        if (n == 0) {
+            return null;
+        }
+        boolean all = available.size() == n;
+        if (policy == LoadBalancing.WEIGHT) {
+            int total = 0;
+            for (int i = 0; i < n; i++) {
+                if (eligible(replicas[i], s, available, all, required)) {
+                    total += s.weights[i];
+                }
+            }
+            if (total == 0) {
+                return null;
+            }
+            int x = ThreadLocalRandom.current().nextInt(total);
+            for (int i = 0; i < n; i++) {
+                if (eligible(replicas[i], s, available, all, required)) {
+                    x -= s.weights[i];
+                    if (x < 0) {
+                        return replicas[i];
+                    }
+                }
+            }
+            return null;
+        }
+        int start = policy == LoadBalancing.RANDOM ? ThreadLocalRandom.current().nextInt(n)
+                : (s.next.getAndIncrement() & Integer.MAX_VALUE) % n;
+        for (int k = 0; k < n; k++) {
+            NodeState r = replicas[(start + k) % n];
+            if (eligible(r, s, available, all, required)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static boolean eligible(NodeState r, ShardState s, List<String> available, boolean all, long required) {
+        return r.usable(s.maxLagMillis) && (required == 0 || r.replayLsn >= required)
+                && (all || available.contains(r.name));
+    }
+
+    // ---- node failures ----
+
+    /** The exception for a write (or primary read) on a shard whose primary is down. */
+    ShardUnavailableException primaryUnavailable(NodeState primary, Throwable cause) {
+        ShardState s = shards[primary.shard];
+        long since = primary.downSinceNanos;
+        String down = primary.up || since == 0 ? "" : "down " + NodeState.millis(
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since)) + ": ";
+        String failure = primary.lastFailure != null ? primary.lastFailure
+                : cause != null ? HealthMonitor.firstLine(cause) : "unknown";
+        return new ShardUnavailableException(s.name, primary.name, s.name + " - primary " + primary.name
+                + " is unavailable, writes to " + s.name + " are refused (" + down + failure + "); reads are served by"
+                + " its replicas (" + s.describeReplicas() + ")", cause);
+    }
+
+    /** Where a read routed to an unusable replica goes instead: another usable replica, or the primary. */
+    NodeDataSource readFallback(NodeState replica, Throwable cause) throws ShardUnavailableException {
+        ShardState s = shards[replica.shard];
+        for (NodeState r : s.replicas) {
+            if (r != replica && r.usable(s.maxLagMillis)) {
+                return dataSources.get(r.name);
+            }
+        }
+        if (whenNoReplica == WhenNoReplica.PRIMARY) {
+            return dataSources.get(s.primary.name);
+        }
+        throw new ShardUnavailableException(s.name, replica.name, s.name + " - replica " + replica.name
+                + " is unavailable and no other replica is usable; health.when-no-replica is fail ("
+                + s.describeReplicas() + ")", cause);
+    }
+
+    /** A connection attempt to {@code node} failed: take it out now; the next good check puts it back. */
+    void suspect(NodeState node, Throwable cause) {
+        node.lastFailure = HealthMonitor.firstLine(cause);
+        markDown(node, "a connection attempt failed");
+    }
+
+    void markDown(NodeState node, String why) {
+        if (node.up) {
+            node.downSinceNanos = System.nanoTime();
+            node.up = false;
+            node.replayLsn = 0;
+            if (node.primary) {
+                LOG.warn("{} - primary {} is down ({}: {}); writes to {} are refused, reads go to its replicas ({})",
+                        shards[node.shard].name, node.name, why, node.lastFailure, shards[node.shard].name,
+                        shards[node.shard].describeReplicas());
+            } else {
+                LOG.warn("{} - replica {} left the read rotation ({}: {})", shards[node.shard].name, node.name, why,
+                        node.lastFailure);
+            }
+        }
+    }
+
+    void markUp(NodeState node) {
+        node.lastFailure = null;
+        if (!node.up) {
+            node.up = true;
+            LOG.info("{} - {} {} is back", shards[node.shard].name, node.primary ? "primary" : "replica", node.name);
+        }
+    }
+
+    // ---- rules reload ----
+
+    /** Re-reads the watched rules file and applies its node changes; logs and keeps the old ones on any problem. */
+    void reloadRulesFile() {
+        try {
+            updateNodes(RulesReader.read(rulesFile, System::getenv, clock));
+        } catch (IllegalArgumentException e) {
+            LOG.error("{} - rules file {} changed but was not applied: {}", database, rulesFile, e.getMessage());
+        }
+    }
+
+    /**
+     * Points existing nodes at the addresses and credentials of {@code fresh} (a promoted replica, a moved server)
+     * without a restart: a changed node gets a new pool, its old pool is closed. Shards, node counts and tables must
+     * be those of the running rules; other changes need a restart.
+     *
+     * @throws IllegalArgumentException naming what changed shape
+     */
+    public synchronized void updateNodes(Rules fresh) {
+        List<PhysicalNode> now = fresh.nodes();
+        if (now.size() != nodes.length) {
+            throw new IllegalArgumentException(database + ": rules reload changes the number of nodes; was "
+                    + nodes.length + ", now " + now.size() + " (adding or removing nodes needs a restart)");
+        }
+        for (int i = 0; i < nodes.length; i++) {
+            if (!now.get(i).dataSourceName().equals(nodes[i].name)) {
+                throw new IllegalArgumentException(database + ": rules reload changes node " + nodes[i].name + " into "
+                        + now.get(i).dataSourceName() + " (renaming shards or nodes needs a restart)");
+            }
+        }
+        int changed = 0;
+        for (int i = 0; i < nodes.length; i++) {
+            NodeState state = nodes[i];
+            PhysicalNode next = now.get(i);
+            if (next.spec().equals(state.node.spec())) {
+                continue;
+            }
+            HikariDataSource pool = poolFactory.apply(next);
+            HikariDataSource old = dataSources.get(state.name).swap(pool);
+            state.node = next;
+            state.lastFailure = null;
+            state.up = true;
+            state.recoveryRoleOk = true;
+            state.lagMillis = 0;
+            state.replayLsn = 0;
+            poolSwapped.accept(state.name, pool);
+            if (old != null) {
+                old.close();
+            }
+            changed++;
+            LOG.warn("{} - {} now points at {}", shards[state.shard].name, state.name,
+                    com.skyriff.data.rules.NodeSpec.maskUrl(next.spec().url()));
+        }
+        this.rules = fresh;
+        LOG.info("{} - rules reloaded: {} node(s) re-pointed", database, changed);
+    }
+
+    // ---- metrics ----
+
+    private void registerMeters() {
+        if (meterRegistry == null) {
+            return;
+        }
+        for (NodeState n : nodes) {
+            String shard = shards[n.shard].name;
+            meters.add(Gauge.builder("skyriff.node.up", n, x -> x.up && x.recoveryRoleOk ? 1 : 0)
+                    .description("1 while the node's health checks succeed")
+                    .tags("database", database, "shard", shard, "node", n.name, "role", n.primary ? "primary" : "replica")
+                    .register(meterRegistry));
+            if (!n.primary) {
+                meters.add(TimeGauge.builder("skyriff.replica.lag", n, TimeUnit.MILLISECONDS, x -> x.lagMillis)
+                        .description("replay lag behind the primary, as last measured (-1 ms: unknown)")
+                        .tags("database", database, "shard", shard, "node", n.name)
+                        .register(meterRegistry));
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HealthRuntime[" + key + ", shards=" + shards.length + ", nodes=" + nodes.length + "]";
+    }
+
+    /** Per thread: its own session and the bound one, found with one thread-local lookup. */
+    private static final class Slot {
+        final SessionState own;
+        SessionState bound;
+
+        Slot(SessionState own) {
+            this.own = own;
+        }
+    }
+
+    static boolean isConnectFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+            if (t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException
+                    || t instanceof java.net.NoRouteToHostException || t instanceof java.io.EOFException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,141 @@
+package com.skyriff.data.health.internal;
+
+import com.skyriff.data.rules.NodeSpec;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * One node's pool as ShardingSphere sees it. For a primary: fails at once with a {@code ShardUnavailableException}
+ * naming the shard while the checks see it down, turns a failed connection attempt into one, and wraps connections in
+ * {@link NodeConnection}. For a replica: a connection attempt that fails takes the replica out of the rotation and
+ * the read goes to another usable replica or the primary instead, so a replica's death costs no request past the
+ * pool's connection timeout. The pool behind it can be swapped when a reloaded rules file moves the node.
+ * Thread-safe.
+ *
+ * <p>The getters ({@link #getJdbcUrl()}, {@link #getUsername()}) are read by ShardingSphere's storage-unit metadata;
+ * there is deliberately no password getter.
+ */
+public final class NodeDataSource implements DataSource {
+    private final HealthRuntime runtime;
+    private final NodeState state;
+    private volatile HikariDataSource pool;
+
+    NodeDataSource(HealthRuntime runtime, NodeState state, HikariDataSource pool) {
+        this.runtime = runtime;
+        this.state = state;
+        this.pool = pool;
+    }
+
+    /** The runtime this node belongs to (the guard finds its runtime through ShardingSphere's data sources). */
+    public HealthRuntime runtime() {
+        return runtime;
+    }
+
+    /** The current pool. */
+    public HikariDataSource pool() {
+        return pool;
+    }
+
+    HikariDataSource swap(HikariDataSource next) {
+        HikariDataSource old = pool;
+        pool = next;
+        return old;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        if (state.primary) {
+            if (!state.up) {
+                throw runtime.primaryUnavailable(state, null);
+            }
+            Connection c;
+            try {
+                c = pool.getConnection();
+            } catch (SQLException e) {
+                if (HealthRuntime.isConnectFailure(e)) {
+                    runtime.suspect(state, e);
+                    throw runtime.primaryUnavailable(state, e);
+                }
+                throw e;
+            }
+            return new NodeConnection(c, runtime, state.shard);
+        }
+        SQLException failure = null;
+        if (state.up) {
+            try {
+                return pool.getConnection();
+            } catch (SQLException e) {
+                if (!HealthRuntime.isConnectFailure(e)) {
+                    throw e;
+                }
+                runtime.suspect(state, e);
+                failure = e;
+            }
+        }
+        return runtime.readFallback(state, failure).getConnection();
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException(state.name + ": connections use the credentials of the rules");
+    }
+
+    /** The node's JDBC URL with any {@code password=} masked (for ShardingSphere's metadata). */
+    public String getJdbcUrl() {
+        return NodeSpec.maskUrl(pool.getJdbcUrl());
+    }
+
+    /** Same as {@link #getJdbcUrl()}. */
+    public String getUrl() {
+        return getJdbcUrl();
+    }
+
+    public String getUsername() {
+        return pool.getUsername();
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+        return pool.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+        pool.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+        pool.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+        return pool.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("java.util.logging is not used");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        return iface.isInstance(this) ? iface.cast(this) : pool.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || pool.isWrapperFor(iface);
+    }
+
+    @Override
+    public String toString() {
+        return "NodeDataSource[" + state.name + (state.up ? "" : ", down") + "]";
+    }
+}
