@@ -1,6 +1,5 @@
 package com.skyriff.data;
 
-import com.skyriff.data.internal.NodeDataSource;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.internal.ShardingSphereRules;
 import com.zaxxer.hikari.HikariDataSource;
@@ -9,7 +8,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -77,13 +75,6 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
                 .anyMatch(t -> t.strategy().byMonth() && t.lastMonth() == null);
         return new MonthWindowRoller(rules, pools, clock, starter, runtimeKey, starter.apply(compiled),
                 compiled.dataNodes(), rolling);
-    }
-
-    /** The node pools as ShardingSphere gets them: wrapped so that retiring a ShardingSphere data source keeps them. */
-    static Map<String, DataSource> storage(Map<String, HikariDataSource> pools) {
-        Map<String, DataSource> out = new LinkedHashMap<>();
-        pools.forEach((name, pool) -> out.put(name, new NodeDataSource(pool)));
-        return out;
     }
 
     /**
