@@ -249,8 +249,10 @@ class FaultIT {
                     .hasMessageStartingWith(shard.name() + " - primary " + primary + " is unavailable, writes to "
                             + shard.name() + " are refused (");
             assertThat(((ShardUnavailableException) f.error()).shard()).isEqualTo(shard.name());
+            // a bound, not a speed claim: the pool timeout plus the same scheduling slack as the detection bound
+            // (seen: 1001 ms for a 1000 ms pool timeout on a loaded 2-core machine)
             assertThat(TimeUnit.NANOSECONDS.toMillis(f.tookNanos())).as("fail fast: within the pool timeout")
-                    .isLessThanOrEqualTo(POOL_TIMEOUT_MS);
+                    .isLessThanOrEqualTo(POOL_TIMEOUT_MS + SLACK_MS);
         });
         System.out.println("primary stop: detected after " + TimeUnit.NANOSECONDS.toMillis(detected - stopped) + " ms; "
                 + late.size() + " typed write failures after detection, slowest "
