@@ -276,7 +276,7 @@ public final class SkyriffData implements AutoCloseable {
             Properties props = new Properties();
             props.setProperty("provider", "H2");
             props.setProperty("jdbc_url", "jdbc:h2:mem:skyriff_config_" + INSTANCES.incrementAndGet()
-                    + ";DB_CLOSE_DELAY=0;DATABASE_TO_UPPER=false;MODE=MYSQL");
+                    + ";DB_CLOSE_DELAY=0;DATABASE_TO_UPPER=false;MODE=MYSQL" + ConfigRepository.H2_INDEXES);
             return new ModeConfiguration("Standalone", new StandalonePersistRepositoryConfiguration("JDBC", props));
         }
 

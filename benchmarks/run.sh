@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs the JMH suite and regenerates the report from its JSON result.
+#
+#   benchmarks/run.sh smoke   # CI: every benchmark once, in-process, short; report into benchmarks/target (< 2 min)
+#   benchmarks/run.sh full    # people: the full suite (about an hour on 2 cores); writes BENCHMARKS.md + BENCHMARKS.svg
+#   benchmarks/run.sh report  # only regenerate BENCHMARKS.md + BENCHMARKS.svg from benchmarks/results/full-run.json
+#
+# Extra arguments go to Maven, e.g. benchmarks/run.sh full -Djmh.benchmarks=PointRead
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-smoke}
+shift || true
+
+environment() {  # the machine and what else was running, for the report's "conditions"
+  echo "captured: $1 the run, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "cpu ($1): $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "memory ($1): $(free -m | awk '/^Mem:/ {print $2 " MB total, " $7 " MB available"}')"
+  echo "kernel ($1): $(uname -sr)"
+  echo "load average ($1; 2 cores): $(cut -d' ' -f1-3 /proc/loadavg)"
+  local others
+  others=$(ps -eo pid,pcpu,comm,args --sort=-pcpu | awk -v me=$$ 'NR>1 && $2 > 5.0 && $1 != me {printf "%s %s%% %s; ", $1, $2, $3}' | head -c 400)
+  echo "processes over 5 % CPU ($1): ${others:-none}"
+}
+
+case "$mode" in
+  smoke)
+    before=$(environment before)
+    mvn -B -pl benchmarks -am jmh:benchmark -Psmoke "$@"
+    { echo "$before"; environment after; } > benchmarks/target/jmh-smoke.env
+    java -cp benchmarks/target/classes com.skyriff.data.benchmarks.report.Report \
+      benchmarks/target/jmh-smoke.json benchmarks/target/jmh-smoke.env \
+      benchmarks/target/BENCHMARKS-smoke.md benchmarks/target/BENCHMARKS-smoke.svg
+    ;;
+  full)
+    mkdir -p benchmarks/results
+    environment before > benchmarks/results/full-run.env
+    mvn -B -pl benchmarks -am jmh:benchmark -Djmh.rff=target/jmh-result.json "$@"
+    environment after >> benchmarks/results/full-run.env
+    cp benchmarks/target/jmh-result.json benchmarks/results/full-run.json
+    java -cp benchmarks/target/classes com.skyriff.data.benchmarks.report.Report \
+      benchmarks/results/full-run.json benchmarks/results/full-run.env BENCHMARKS.md BENCHMARKS.svg
+    ;;
+  report)
+    [ -d benchmarks/target/classes ] || mvn -B -q -pl benchmarks -am compile
+    java -cp benchmarks/target/classes com.skyriff.data.benchmarks.report.Report \
+      benchmarks/results/full-run.json benchmarks/results/full-run.env BENCHMARKS.md BENCHMARKS.svg
+    ;;
+  *)
+    echo "usage: benchmarks/run.sh smoke|full|report [maven args]" >&2
+    exit 2
+    ;;
+esac
