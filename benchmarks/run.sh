@@ -5,6 +5,11 @@
 #   benchmarks/run.sh full    # people: the full suite (about an hour on 2 cores); writes BENCHMARKS.md + BENCHMARKS.svg
 #   benchmarks/run.sh report  # only regenerate BENCHMARKS.md + BENCHMARKS.svg from benchmarks/results/full-run.json
 #
+# benchmarks/results/conditions.txt, if present, is a sentence on the conditions of the full run (other load, where
+# it ran) written by whoever ran it; the report quotes it.
+# If benchmarks/results/before.json exists (an earlier result, taken before a change to the layer) with a one-line
+# description of the change in benchmarks/results/before.txt, the report adds a before/after table.
+#
 # Extra arguments go to Maven, e.g. benchmarks/run.sh full -Djmh.benchmarks=PointRead
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,13 +18,16 @@ shift || true
 
 environment() {  # the machine and what else was running, for the report's "conditions"
   echo "captured: $1 the run, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  if [ "$1" = before ] && git rev-parse --short HEAD >/dev/null 2>&1; then
+    echo "code: commit $(git rev-parse --short HEAD) plus $(git status --porcelain | wc -l | tr -d ' ') uncommitted file(s)"
+  fi
   echo "cpu ($1): $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
   echo "memory ($1): $(free -m | awk '/^Mem:/ {print $2 " MB total, " $7 " MB available"}')"
   echo "kernel ($1): $(uname -sr)"
   echo "load average ($1; 2 cores): $(cut -d' ' -f1-3 /proc/loadavg)"
   local others
-  others=$(ps -eo pid,pcpu,comm,args --sort=-pcpu | awk -v me=$$ 'NR>1 && $2 > 5.0 && $1 != me {printf "%s %s%% %s; ", $1, $2, $3}' | head -c 400)
-  echo "processes over 5 % CPU ($1): ${others:-none}"
+  others=$(top -b -n 2 -d 2 | awk '/^top -/ {n++} n == 2 && $1 ~ /^[0-9]+$/ && $9 + 0 > 5 {printf "%s %s%% %s; ", $1, $9, $12}' | head -c 400)
+  echo "processes over 5 % CPU in a 2 s sample ($1): ${others:-none}"
 }
 
 case "$mode" in
@@ -31,6 +39,12 @@ case "$mode" in
       benchmarks/target/jmh-smoke.json benchmarks/target/jmh-smoke.env \
       benchmarks/target/BENCHMARKS-smoke.md benchmarks/target/BENCHMARKS-smoke.svg
     ;;
+  full|report)
+    before=()
+    if [ -f benchmarks/results/before.json ] && [ -f benchmarks/results/before.txt ]; then
+      before=(benchmarks/results/before.json "$(head -n1 benchmarks/results/before.txt)")
+    fi
+    ;;&
   full)
     mkdir -p benchmarks/results
     environment before > benchmarks/results/full-run.env
@@ -38,12 +52,12 @@ case "$mode" in
     environment after >> benchmarks/results/full-run.env
     cp benchmarks/target/jmh-result.json benchmarks/results/full-run.json
     java -cp benchmarks/target/classes com.skyriff.data.benchmarks.report.Report \
-      benchmarks/results/full-run.json benchmarks/results/full-run.env BENCHMARKS.md BENCHMARKS.svg
+      benchmarks/results/full-run.json benchmarks/results/full-run.env BENCHMARKS.md BENCHMARKS.svg "${before[@]}"
     ;;
   report)
     [ -d benchmarks/target/classes ] || mvn -B -q -pl benchmarks -am compile
     java -cp benchmarks/target/classes com.skyriff.data.benchmarks.report.Report \
-      benchmarks/results/full-run.json benchmarks/results/full-run.env BENCHMARKS.md BENCHMARKS.svg
+      benchmarks/results/full-run.json benchmarks/results/full-run.env BENCHMARKS.md BENCHMARKS.svg "${before[@]}"
     ;;
   *)
     echo "usage: benchmarks/run.sh smoke|full|report [maven args]" >&2

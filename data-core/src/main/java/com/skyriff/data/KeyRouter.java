@@ -1,14 +1,16 @@
 package com.skyriff.data;
 
 import com.google.common.collect.Range;
+import com.skyriff.data.health.internal.HealthRuntime;
+import com.skyriff.data.health.internal.NodeDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.apache.shardingsphere.driver.jdbc.core.connection.ShardingSphereConnection;
 import org.apache.shardingsphere.infra.datanode.DataNodeInfo;
@@ -38,8 +40,10 @@ import org.apache.shardingsphere.sharding.spi.ShardingAlgorithm;
  * <p>Routing is identical to the ShardingSphere path for the same keys: user id through the bucket algorithm to the
  * shard, the time value through the month algorithm to the month table, writes to the shard's primary, plain reads to
  * the replica the shard's load balancer picks (health, lag and read-your-writes included), and reads to the primary
- * inside {@link PrimaryScope}. Only for autocommit statements on one user's shard; inside a {@link Tx} use the
- * transaction's connection. After a month rollover it follows the new ShardingSphere rules on its next call.
+ * inside {@link PrimaryScope}. Each routed statement is reported to the session's read-your-writes tracking as a
+ * statement through ShardingSphere is. Only for autocommit statements on one user's shard; inside a {@link Tx} use the
+ * transaction's connection. The statements themselves never reach ShardingSphere, so its SQL auditors (the layer's
+ * statement guard) do not see them. After a month rollover it follows the new ShardingSphere rules on its next call.
  * Thread-safe.
  *
  * <pre>{@code
@@ -83,7 +87,10 @@ public final class KeyRouter {
         return route(table, userId, null, false, "read");
     }
 
-    /** {@link #read(String, long)} for a table sharded by user and month ({@code user+month}); {@code time} picks the month. */
+    /**
+     * {@link #read(String, long)} for a table sharded by user and month ({@code user+month}); {@code time} picks the
+     * month.
+     */
     public Target read(String table, long userId, Object time) {
         return route(table, userId, Objects.requireNonNull(time, "time"), false, "read");
     }
@@ -114,6 +121,7 @@ public final class KeyRouter {
         Range<Comparable<?>> range = (Range) Range.closedOpen((Comparable) from, (Comparable) to);
         Collection<String> tables = t.tableAlgorithm.doSharding(t.tablesOf(shard),
                 new RangeShardingValue<>(t.logic, t.timeColumn, t.tableInfo, range));
+        s.session(shard, false);
         String node = s.node(shard, false);
         return new RangeTarget(shard, node, s.storage(node), List.copyOf(tables));
     }
@@ -125,6 +133,7 @@ public final class KeyRouter {
         t.requireTime(time != null, operation);
         String shard = t.shard(userId);
         String physical = time == null ? t.logic : t.month(shard, time);
+        s.session(shard, write);
         String node = s.node(shard, write);
         return new Target(shard, node, s.storage(node), physical);
     }
@@ -189,6 +198,8 @@ public final class KeyRouter {
         final Map<String, ReadwriteSplittingDataSourceGroupRule> groups;
         final Map<String, DataSource> storage;
         final StandardReadwriteSplittingDataSourceRouter replicas = new StandardReadwriteSplittingDataSourceRouter();
+        /** The health runtime behind the node data sources, or null (native rules): it keeps read-your-writes. */
+        final HealthRuntime health;
 
         private Snapshot(DataSource source, Map<String, TableRoute> tables,
                          Map<String, ReadwriteSplittingDataSourceGroupRule> groups, Map<String, DataSource> storage) {
@@ -196,6 +207,27 @@ public final class KeyRouter {
             this.tables = tables;
             this.groups = groups;
             this.storage = storage;
+            HealthRuntime runtime = null;
+            for (DataSource ds : storage.values()) {
+                if (ds instanceof NodeDataSource node) {
+                    runtime = node.runtime();
+                    break;
+                }
+            }
+            this.health = runtime;
+        }
+
+        /**
+         * Reports the statement to the session's read-your-writes tracking before its node is chosen, as the
+         * statement guard does for statements that go through ShardingSphere: an earlier autocommit write of this
+         * thread now counts as done, and a write marks its shard.
+         */
+        void session(String shard, boolean write) {
+            if (health != null) {
+                int index = write ? health.shardIndex(shard) : -1;
+                long mask = index >= 0 ? 1L << index : 0;
+                health.onStatement(false, mask, mask, true);
+            }
         }
 
         static Snapshot of(DataSource source) {
@@ -237,7 +269,7 @@ public final class KeyRouter {
             if (t == null) {
                 throw new IllegalArgumentException("KeyRouter." + operation + ": table is not sharded by user; was "
                         + (name == null ? "null" : "'" + name + "'") + ", expected one of "
-                        + new java.util.TreeSet<>(tables.keySet()));
+                        + new TreeSet<>(tables.keySet()));
             }
             return t;
         }
@@ -258,7 +290,7 @@ public final class KeyRouter {
             DataSource ds = storage.get(node);
             if (ds == null) {
                 throw new IllegalStateException("KeyRouter: node " + node + " has no data source in ShardingSphere;"
-                        + " known nodes " + new java.util.TreeSet<>(storage.keySet()));
+                        + " known nodes " + new TreeSet<>(storage.keySet()));
             }
             return ds;
         }
@@ -369,10 +401,5 @@ public final class KeyRouter {
                     + " (Timestamp, OffsetDateTime, Instant, LocalDateTime, LocalDate); was "
                     + time.getClass().getName());
         }
-    }
-
-    /** For tests: the tables this router knows. */
-    List<String> tableNames() {
-        return new ArrayList<>(new java.util.TreeSet<>(snapshot.tables.keySet()));
     }
 }

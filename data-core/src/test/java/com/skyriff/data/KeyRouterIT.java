@@ -155,6 +155,7 @@ class KeyRouterIT {
         onFreshThread(KeyRouterIT::primaryScope);
     }
 
+    @SuppressWarnings("try")
     private static void primaryScope() {
         String shard = data.rules().orElseThrow().buckets().shardOf(42L);
         try (PrimaryScope scope = data.primaryScope()) {
@@ -243,6 +244,41 @@ class KeyRouterIT {
             KeyRouter.Target t = keyed.write("watch_event", 7L, december);
 
             assertThat(List.of(t.node(), t.table())).containsExactly("shard0", "watch_event_202612");
+        }
+    }
+
+    @Test
+    void readAfterAWrite_readYourWritesWindow_readsThePrimaryOnTheWritingThreadOnly() throws Exception {
+        TestDatabase ryw = LocalTopology.shared().createDatabase("key_router_ryw_it");
+        PgShard s = ryw.shards().get(0);
+        exec(s.primary(), "CREATE TABLE users (user_id bigint PRIMARY KEY, name text NOT NULL)");
+        Rules rules = Rules.builder().name("key_router_ryw_it")
+                .shard(ShardSpec.of("shard0", node(s.primary()), node(s.replicas().get(0))))
+                .table(TableSpec.user("users", "user_id"))
+                .health(com.skyriff.data.rules.HealthSpec.DEFAULTS
+                        .withReadYourWrites(com.skyriff.data.rules.HealthSpec.ReadYourWrites.WINDOW)
+                        .withWindowMs(600_000))
+                .build();
+        try (SkyriffData rywData = SkyriffData.builder().rules(rules).build()) {
+            KeyRouter keyed = KeyRouter.of(rywData);
+            onFreshThread(() -> {
+                assertThat(keyed.read("users", 1L).node()).as("before any write").isEqualTo("shard0_replica_0");
+                KeyRouter.Target w = keyed.write("users", 1L);
+                try (Connection c = w.dataSource().getConnection();
+                     PreparedStatement ps = c.prepareStatement("INSERT INTO users (user_id, name) VALUES (1, 'a')")) {
+                    ps.executeUpdate();
+                }
+                assertThat(keyed.read("users", 1L).node()).as("after its own fast-path write").isEqualTo("shard0_primary");
+            });
+            onFreshThread(() -> {
+                assertThat(keyed.read("users", 2L).node()).as("another thread").isEqualTo("shard0_replica_0");
+                try (Connection c = rywData.dataSource().getConnection();
+                     PreparedStatement ps = c.prepareStatement("INSERT INTO users (user_id, name) VALUES (2, 'b')")) {
+                    ps.executeUpdate();
+                }
+                assertThat(keyed.read("users", 2L).node()).as("after a write through ShardingSphere")
+                        .isEqualTo("shard0_primary");
+            });
         }
     }
 

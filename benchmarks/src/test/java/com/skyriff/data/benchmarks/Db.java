@@ -236,6 +236,7 @@ public interface Db {
     /** The layer's fast path: KeyRouter names the node and the physical table; the statement runs on that node. */
     final class Keyed implements Db {
         private final KeyRouter router;
+        private final ConcurrentHashMap<String, String> users = new ConcurrentHashMap<>();
         private final ConcurrentHashMap<String, String> inserts = new ConcurrentHashMap<>();
         private final ConcurrentHashMap<List<String>, String> unions = new ConcurrentHashMap<>();
 
@@ -246,8 +247,10 @@ public interface Db {
         @Override
         public User user(long userId) throws SQLException {
             KeyRouter.Target t = router.read("users", userId);
+            String sql = users.computeIfAbsent(t.table(), table -> "SELECT " + USER_COLUMNS + " FROM " + table
+                    + " WHERE user_id = ?");
             try (Connection c = t.dataSource().getConnection()) {
-                return readUser(c, Layer.USER, userId);
+                return readUser(c, sql, userId);
             }
         }
 

@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 4, time = 5)
+@Warmup(iterations = 6, time = 5)
 @Measurement(iterations = 5, time = 5)
 @Fork(1)
 public class MixedWorkloadBenchmark {

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.shardingsphere.driver.jdbc.core.connection.ShardingSphereConnection;
@@ -68,6 +69,9 @@ public class RoutingBenchmark {
         }
     }
 
+    /** Parameter sets cycled through (a power of two). */
+    static final int PARAMS = 1024;
+
     @Param({"S2_M12", "S16_M36", "S64_M36"})
     Wide.Shape shape;
 
@@ -81,11 +85,10 @@ public class RoutingBenchmark {
     private SQLParserEngine parser;
     private ConnectionContext connectionContext;
     private final KernelProcessor kernel = new KernelProcessor();
-    private List<Object>[] params;
+    private final List<List<Object>> params = new ArrayList<>();
     private int next;
 
     @Setup(Level.Trial)
-    @SuppressWarnings("unchecked")
     public void setUp() throws SQLException {
         data = Wide.layer(shape);
         connection = data.dataSource().getConnection();
@@ -99,15 +102,14 @@ public class RoutingBenchmark {
         YearMonth now = YearMonth.now(ZoneOffset.UTC);
         OffsetDateTime from = now.minusMonths(2).atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
         OffsetDateTime to = now.plusMonths(1).atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
-        params = new List[1024];
         ScrambledZipfian keys = new ScrambledZipfian(ScrambledZipfian.Zeta.of(Fixture.USERS, ScrambledZipfian.THETA), 5);
-        for (int i = 0; i < params.length; i++) {
+        for (int i = 0; i < PARAMS; i++) {
             long user = 1_000_000L + keys.next();
-            params[i] = switch (statement) {
+            params.add(switch (statement) {
                 case POINT -> List.of(user);
                 case RANGE -> List.of(user, from, to, 20);
                 case INSERT -> List.of(9_000_000_000L + i, user, 1L, 30, from.plusMinutes(97L * i));
-            };
+            });
         }
         ExecutionContext check = route();
         if (check.getExecutionUnits().isEmpty()) {
@@ -122,7 +124,7 @@ public class RoutingBenchmark {
 
     @Benchmark
     public ExecutionContext route() {
-        List<Object> p = params[next++ & (params.length - 1)];
+        List<Object> p = params.get(next++ & (PARAMS - 1));
         SQLStatement parsed = parser.parse(statement.sql, true);
         HintValueContext hint = new HintValueContext();
         SQLStatementContext bound = new SQLBindEngine(metaData, databaseName, hint).bind(parsed, p);

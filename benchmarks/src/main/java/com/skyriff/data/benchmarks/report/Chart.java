@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The report's chart as a hand-written SVG: on the left every ratio as a bar with its target drawn across it (green
- * when met, red when missed, grey when there is no target); on the right the mixed workload's operations per second
+ * The report's chart as a hand-written SVG: on the left every ratio as a bar on a log scale with its target drawn
+ * across it (green when met, red when missed, grey when there is no target); on the right the mixed workload's operations per second
  * against client threads, each point labelled with its p99. Stateless.
  */
 final class Chart {
@@ -25,10 +25,12 @@ final class Chart {
     record Point(int threads, double opsPerSecond, double p99Millis) {
     }
 
-    private static final int WIDTH = 1100;
+    private static final int WIDTH = 1120;
     private static final int BAR_H = 22;
     private static final int LEFT = 250;
-    private static final int BAR_W = 320;
+    private static final int BAR_W = 340;
+    private static final double MIN_RATIO = 0.25;
+    private static final double MAX_RATIO = 1024;
 
     private Chart() {
     }
@@ -41,51 +43,51 @@ final class Chart {
                 .append(height).append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         ratios(s, bars);
-        throughput(s, curve, 680, 40, 380, 300);
+        throughput(s, curve, 760, 40, 320, 300);
         s.append("</svg>\n");
         return s.toString();
     }
 
     private static void ratios(StringBuilder s, List<Bar> bars) {
-        text(s, 10, 22, "Ratios (bar) against targets (black line); 1.00x dashed", "bold", "start");
-        double max = 2.0;
-        for (Bar b : bars) {
-            max = Math.max(max, Math.max(b.value(), Double.isNaN(b.target()) ? 0 : b.target()));
-        }
-        max = Math.min(Math.ceil(max), 40);
+        text(s, 10, 22, "Ratios (log scale) against their targets (black); 1x dashed", "bold", "start");
         int top = 40;
-        double scale = BAR_W / max;
         for (int i = 0; i < bars.size(); i++) {
             Bar b = bars.get(i);
             int y = top + i * (BAR_H + 6);
             Boolean met = b.met();
             String color = met == null ? "#9e9e9e" : met ? "#43a047" : "#e53935";
-            double w = Math.min(b.value(), max) * scale;
+            double w = xOfRatio(b.value()) - LEFT;
             text(s, LEFT - 8, y + 15, b.label(), "normal", "end");
             s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>%n",
-                    LEFT, y, w, BAR_H, color));
-            text(s, (int) (LEFT + w + 6), y + 15, String.format(Locale.ROOT, "%.2fx", b.value())
-                    + (b.value() > max ? " (clipped)" : ""), "normal", "start");
+                    LEFT, y, Math.max(w, 1), BAR_H, color));
+            text(s, (int) (LEFT + Math.max(w, 1) + 6), y + 15, String.format(Locale.ROOT, "%.2fx", b.value()), "normal",
+                    "start");
             if (!Double.isNaN(b.target())) {
-                double x = LEFT + Math.min(b.target(), max) * scale;
+                double x = xOfRatio(b.target());
                 s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"black\""
                         + " stroke-width=\"2\"/>%n", x, y - 2, x, y + BAR_H + 2));
             }
         }
         int bottom = top + bars.size() * (BAR_H + 6);
-        double one = LEFT + scale;
+        double one = xOfRatio(1);
         s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#555\""
                 + " stroke-dasharray=\"4 3\"/>%n", one, top - 4, one, bottom));
         s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555\"/>%n", LEFT,
                 bottom, LEFT + BAR_W, bottom));
-        for (int t = 0; t <= (int) max; t += Math.max(1, (int) max / 8)) {
-            double x = LEFT + t * scale;
-            text(s, (int) x, bottom + 14, t + "x", "normal", "middle");
+        for (double t = MIN_RATIO; t <= MAX_RATIO; t *= 4) {
+            text(s, (int) xOfRatio(t), bottom + 14, t < 1 ? String.format(Locale.ROOT, "%.2fx", t)
+                    : String.format(Locale.ROOT, "%.0fx", t), "normal", "middle");
         }
     }
 
+    /** Log scale from {@link #MIN_RATIO} to {@link #MAX_RATIO}; values outside are clamped to the ends. */
+    static double xOfRatio(double v) {
+        double c = Math.max(MIN_RATIO, Math.min(MAX_RATIO, v));
+        return LEFT + BAR_W * Math.log(c / MIN_RATIO) / Math.log(MAX_RATIO / MIN_RATIO);
+    }
+
     private static void throughput(StringBuilder s, List<Point> curve, int x0, int y0, int w, int h) {
-        text(s, x0, y0 - 18, "Mixed workload: operations/s by client threads (p99 ms at each point)", "bold", "start");
+        text(s, x0, y0 - 18, "Mixed workload: operations/s (labels: p99)", "bold", "start");
         s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\""
                 + " stroke=\"#555\"/>%n", x0, y0, w, h));
         if (curve.isEmpty()) {
@@ -96,7 +98,7 @@ final class Chart {
         for (Point p : curve) {
             max = Math.max(max, p.opsPerSecond());
         }
-        max = niceCeiling(max);
+        max = niceCeiling(Math.max(max, Report.MIXED_OPS * 1.1));
         // x: log2 of threads from 1 to 128
         for (int t : new int[] {1, 8, 32, 128}) {
             double x = x0 + xOf(t, w);
@@ -116,7 +118,8 @@ final class Chart {
         if (Report.MIXED_OPS <= max) {
             s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e53935\""
                     + " stroke-dasharray=\"6 4\"/>%n", x0, targetY, x0 + w, targetY));
-            text(s, x0 + w - 4, (int) targetY - 4, "target at 32 threads", "normal", "end");
+            text(s, x0 + w - 4, (int) targetY - 4, String.format(Locale.ROOT,
+                    "target at 32 threads (p99 <= %.0f ms)", Report.MIXED_P99_MS), "normal", "end");
         }
         StringBuilder path = new StringBuilder();
         for (Point p : curve) {
@@ -125,12 +128,14 @@ final class Chart {
             path.append(path.length() == 0 ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
         }
         s.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"#1e88e5\" stroke-width=\"2\"/>\n");
-        for (Point p : curve) {
+        for (int i = 0; i < curve.size(); i++) {
+            Point p = curve.get(i);
             double x = x0 + xOf(p.threads(), w);
             double y = y0 + h - h * p.opsPerSecond() / max;
             s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#1e88e5\"/>%n", x, y));
-            text(s, (int) x, (int) y - 8, String.format(Locale.ROOT, "%,.0f/s, p99 %.1f ms", p.opsPerSecond(),
-                    p.p99Millis()), "normal", "middle");
+            String anchor = i == 0 ? "start" : i == curve.size() - 1 ? "end" : "middle";
+            text(s, (int) x, (int) y - 8 - 14 * (i % 2), String.format(Locale.ROOT, "%,.0f/s, p99 %.1f ms",
+                    p.opsPerSecond(), p.p99Millis()), "normal", anchor);
         }
     }
 

@@ -40,6 +40,9 @@ public final class Report {
     private final List<Verdict> verdicts = new ArrayList<>();
     private final List<Chart.Bar> bars = new ArrayList<>();
     private final List<Chart.Point> curve = new ArrayList<>();
+    private Results before;
+    private String beforeSource;
+    private String beforeChange;
 
     /** One target: what was measured against what was asked. */
     record Verdict(String target, String measured, Boolean met, String detail) {
@@ -58,21 +61,36 @@ public final class Report {
         this.chartName = chartName;
     }
 
-    /** {@code Report <jmh-result.json> <environment.txt> <BENCHMARKS.md> <chart.svg>}. */
+    /**
+     * {@code Report <jmh-result.json> <environment.txt> <BENCHMARKS.md> <chart.svg> [<before.json> <what changed>]}:
+     * with a fifth and sixth argument, a before/after table compares every run found in both results.
+     */
     public static void main(String[] args) throws IOException {
-        if (args.length != 4) {
-            System.err.println("usage: Report <jmh-result.json> <environment.txt> <out.md> <out.svg>");
+        if (args.length != 4 && args.length != 6) {
+            System.err.println("usage: Report <jmh-result.json> <environment.txt> <out.md> <out.svg>"
+                    + " [<before.json> <what changed>]");
             System.exit(2);
         }
         Path json = Path.of(args[0]);
         Path env = Path.of(args[1]);
         Path mdOut = Path.of(args[2]);
         Path svgOut = Path.of(args[3]);
-        List<String> environment = Files.exists(env) ? Files.readAllLines(env, StandardCharsets.UTF_8) : List.of();
+        List<String> environment = new ArrayList<>(Files.exists(env) ? Files.readAllLines(env, StandardCharsets.UTF_8)
+                : List.of());
+        Path conditions = env.resolveSibling("conditions.txt");
+        if (Files.exists(conditions)) {
+            environment.add("conditions (noted by whoever ran the suite): "
+                    + String.join(" ", Files.readAllLines(conditions, StandardCharsets.UTF_8)).strip());
+        }
         Path root = mdOut.toAbsolutePath().getParent();
         String source = root == null ? json.toString() : root.relativize(json.toAbsolutePath()).toString();
         String chart = root == null ? svgOut.toString() : root.relativize(svgOut.toAbsolutePath()).toString();
         Report report = new Report(Results.read(json), environment, source, chart);
+        if (args.length == 6) {
+            Path before = Path.of(args[4]);
+            report.before(Results.read(before), root == null ? before.toString()
+                    : root.relativize(before.toAbsolutePath()).toString(), args[5]);
+        }
         Files.writeString(mdOut, report.markdown(), StandardCharsets.UTF_8);
         Files.writeString(svgOut, report.svg(), StandardCharsets.UTF_8);
         long missed = report.verdicts.stream().filter(v -> Boolean.FALSE.equals(v.met())).count();
@@ -99,6 +117,7 @@ public final class Report {
         routing();
         mixed();
         startup();
+        beforeAfter();
         targets();
         md.append("## Chart\n\n![Ratios against their targets, and the mixed workload's throughput](")
                 .append(chartName).append(")\n\n");
@@ -131,9 +150,10 @@ public final class Report {
             md.append("- JVM: ").append(any.vm()).append(" (JDK ").append(any.jdk()).append(")\n");
             int forks = results.runs().stream().mapToInt(Run::forks).max().orElse(0);
             md.append("- JMH: ").append(results.runs().size()).append(" runs, ")
-                    .append(forks == 0 ? "in-process (no fork)" : forks + " fork(s) each")
-                    .append("; every fork starts its own local topology (2 shards x (primary + 1 streaming replica)"
-                            + " + Redis) on this machine and seeds it; warmup/measurement per run in the tables.\n");
+                    .append(forks == 0 ? "in-process (no fork): one local topology for the whole run"
+                            : forks + " fork(s) each; every fork starts its own local topology")
+                    .append(" (2 shards x (primary + 1 streaming replica) + Redis, on this machine) and seeds it;"
+                            + " warmup / measurement per run in the tables.\n");
         }
         md.append('\n');
     }
@@ -169,7 +189,7 @@ public final class Report {
             Optional<Run> r = results.find(benchmark, "access=" + layer);
             double ratio = ratio(r, base);
             String who = layer.equals("LAYER") ? "layer (ShardingSphere)" : "layer, key-routed fast path";
-            verdicts.add(atMost(title + " " + who + " / raw", ratio, LAYER_RATIO));
+            verdicts.add(atMost(title + " " + who + " / raw", r, base, LAYER_RATIO));
             if (!Double.isNaN(ratio)) {
                 bars.add(new Chart.Bar(label + " " + layer.toLowerCase(Locale.ROOT) + "/raw", ratio, LAYER_RATIO, true));
             }
@@ -213,8 +233,9 @@ public final class Report {
         miss.ifPresent(m -> md.append("| MISS_LOAD | ").append(fmt(m.micros())).append(" | ")
                 .append(err(m)).append(" | ").append(raw.map(r -> fmtRatio(m.micros() / r.micros())).orElse("-"))
                 .append(" | ").append(m.warmup()).append(" / ").append(m.measurement()).append(" |\n"));
-        double ratio = ratio(results.find("CacheBenchmark", "read=ENTITY"), raw);
-        verdicts.add(atMost("Cache hit (EntityCache.get, Redis) / raw Redisson", ratio, CACHE_RATIO));
+        Optional<Run> entity = results.find("CacheBenchmark", "read=ENTITY");
+        double ratio = ratio(entity, raw);
+        verdicts.add(atMost("Cache hit (EntityCache.get, Redis) / raw Redisson", entity, raw, CACHE_RATIO));
         if (!Double.isNaN(ratio)) {
             bars.add(new Chart.Bar("4. cache hit/redisson", ratio, CACHE_RATIO, true));
         }
@@ -274,10 +295,12 @@ public final class Report {
                 v[i] = results.find("RoutingBenchmark", "shape=" + shapes[i], "statement=" + st).map(Run::micros)
                         .orElse(Double.NaN);
             }
+            Optional<Run> narrow = results.find("RoutingBenchmark", "shape=S2_M12", "statement=" + st);
+            Optional<Run> wide = results.find("RoutingBenchmark", "shape=S64_M36", "statement=" + st);
             double ratio = v[2] / v[0];
             md.append("| ").append(st).append(" | ").append(fmt(v[0])).append(" | ").append(fmt(v[1])).append(" | ")
                     .append(fmt(v[2])).append(" | ").append(fmtRatio(ratio)).append(" |\n");
-            verdicts.add(atMost("Routing " + st + ": 64x36 / 2x12", ratio, ROUTING_FLAT));
+            verdicts.add(atMost("Routing " + st + ": 64x36 / 2x12", wide, narrow, ROUTING_FLAT));
             if (!Double.isNaN(ratio)) {
                 bars.add(new Chart.Bar("5. routing " + st.toLowerCase(Locale.ROOT) + " 64x36/2x12", ratio,
                         ROUTING_FLAT, true));
@@ -349,6 +372,36 @@ public final class Report {
         md.append('\n');
     }
 
+    /** Compares with an earlier result of the same benchmarks, taken before a change to the layer. */
+    Report before(Results earlier, String earlierSource, String change) {
+        this.before = earlier;
+        this.beforeSource = earlierSource;
+        this.beforeChange = change;
+        return this;
+    }
+
+    private void beforeAfter() {
+        if (before == null) {
+            return;
+        }
+        md.append("## Before and after: ").append(beforeChange).append("\n\n")
+                .append("Every run found both in `").append(beforeSource).append("` (before the change, an earlier run")
+                .append(" on this machine) and in this run (after). Different runs: compare with the noise of each.\n\n");
+        md.append("| benchmark | parameters | before | after | after / before |\n|---|---|---:|---:|---:|\n");
+        for (Run b : before.runs()) {
+            Optional<Run> a = results.runs().stream().filter(r -> r.benchmark().equals(b.benchmark())
+                    && r.method().equals(b.method()) && r.params().equals(b.params())).findFirst();
+            if (a.isEmpty() || !a.get().unit().equals(b.unit())) {
+                continue;
+            }
+            md.append("| ").append(b.benchmark()).append('.').append(b.method()).append(" | ")
+                    .append(new java.util.TreeMap<>(b.params())).append(" | ").append(fmt(b.score())).append(' ')
+                    .append(b.unit()).append(" | ").append(fmt(a.get().score())).append(' ').append(a.get().unit())
+                    .append(" | ").append(fmtRatio(a.get().score() / b.score())).append(" |\n");
+        }
+        md.append('\n');
+    }
+
     private void targets() {
         md.append("## Targets\n\n| target | measured | verdict | |\n|---|---:|---|---|\n");
         for (Verdict v : verdicts) {
@@ -395,6 +448,30 @@ public final class Report {
         boolean met = ratio <= limit;
         return new Verdict(name, fmtRatio(ratio), met, met ? "" : "missed by " + pct(ratio / limit - 1)
                 + " (" + fmtRatio(ratio) + " vs " + fmtRatio(limit) + ")");
+    }
+
+    /**
+     * {@link #atMost(String, double, double)} for the ratio of two runs' times, saying when the verdict is not
+     * conclusive: when the ratio's range under both runs' 99.9 % confidence intervals reaches across the target.
+     */
+    static Verdict atMost(String target, Optional<Run> a, Optional<Run> b, double limit) {
+        Verdict v = atMost(target, ratio(a, b), limit);
+        if (v.met() == null) {
+            return v;
+        }
+        double ea = a.get().error() * a.get().micros() / a.get().score();
+        double eb = b.get().error() * b.get().micros() / b.get().score();
+        if (Double.isNaN(ea) || Double.isNaN(eb)) {
+            return v;
+        }
+        double lo = (a.get().micros() - ea) / (b.get().micros() + eb);
+        double hi = b.get().micros() > eb ? (a.get().micros() + ea) / (b.get().micros() - eb) : Double.POSITIVE_INFINITY;
+        if (lo <= limit && hi > limit) {
+            String range = fmtRatio(lo) + " to " + (Double.isInfinite(hi) ? "unbounded" : fmtRatio(hi));
+            return new Verdict(v.target(), v.measured(), v.met(), (v.detail().isEmpty() ? "" : v.detail() + "; ")
+                    + "not conclusive: within both runs' 99.9 % errors the ratio is " + range);
+        }
+        return v;
     }
 
     static Verdict atLeast(String target, double ratio, double limit) {

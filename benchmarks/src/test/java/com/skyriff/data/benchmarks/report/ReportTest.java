@@ -46,6 +46,22 @@ class ReportTest {
     }
 
     @Test
+    void verdict_errorsReachAcrossTheTarget_saysNotConclusive() {
+        String json = "[" + String.join(",",
+                run("PointReadBenchmark.pointRead", "avgt", 1, "\"access\":\"RAW\"", 100.0, "10", "us/op", ""),
+                run("PointReadBenchmark.pointRead", "avgt", 1, "\"access\":\"LAYER\"", 120.0, "10", "us/op", ""),
+                run("PointReadBenchmark.pointRead", "avgt", 1, "\"access\":\"KEYED\"", 200.0, "5", "us/op", ""))
+                + "]";
+        Report report = new Report(Results.parse(json), List.of(), "run.json", "chart.svg");
+
+        assertThat(report.verdicts()).filteredOn(v -> v.target().startsWith("Point read layer (ShardingSphere)"))
+                .singleElement().satisfies(v -> assertThat(v.detail()).isEqualTo("missed by 4 % (1.20x vs 1.15x);"
+                        + " not conclusive: within both runs' 99.9 % errors the ratio is 1.00x to 1.44x"));
+        assertThat(report.verdicts()).filteredOn(v -> v.target().startsWith("Point read layer, key-routed"))
+                .singleElement().satisfies(v -> assertThat(v.detail()).isEqualTo("missed by 74 % (2.00x vs 1.15x)"));
+    }
+
+    @Test
     void markdown_unitsDiffer_convertsBeforeTheRatio() {
         Report report = new Report(Results.parse(SAMPLE), List.of(), "run.json", "chart.svg");
 
@@ -88,6 +104,21 @@ class ReportTest {
 
         assertThat(svg).startsWith("<svg").endsWith("</svg>\n");
         assertThat(svg).contains("1. point read layer/raw", "#e53935", "#43a047", "p99 25.0 ms");
+    }
+
+    @Test
+    void markdown_withAnEarlierResult_comparesTheRunsFoundInBoth() {
+        String earlier = "[" + run("PointReadBenchmark.pointRead", "avgt", 1, "\"access\":\"LAYER\"", 500.0, "5",
+                "us/op", "") + "," + run("StartupBenchmark.start", "ss", 1, "\"shape\":\"S64_M36\"", 1600.0, "5",
+                "ms/op", "") + "]";
+        Report report = new Report(Results.parse(SAMPLE), List.of(), "run.json", "chart.svg")
+                .before(Results.parse(earlier), "before.json", "the change");
+
+        String md = report.markdown();
+
+        assertThat(md).contains("## Before and after: the change")
+                .contains("| PointReadBenchmark.pointRead | {access=LAYER} | 500.0 us/op | 250.0 us/op | 0.50x |")
+                .doesNotContain("| StartupBenchmark.start |");
     }
 
     @Test
