@@ -1,10 +1,14 @@
 package com.skyriff.data.mybatis;
 
+import com.skyriff.data.KeyRouter;
 import com.skyriff.data.SkyriffData;
 import com.skyriff.data.Tx;
 import com.skyriff.data.cache.CacheCodec;
 import com.skyriff.data.cache.EntityCache;
 import com.skyriff.data.cache.SkyriffCache;
+import com.skyriff.data.rules.Rules;
+import com.skyriff.data.rules.Strategy;
+import com.skyriff.data.rules.TableSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.lang.reflect.InvocationHandler;
@@ -19,11 +23,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.exceptions.PersistenceException;
 import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.mapping.SqlCommandType;
 import org.apache.ibatis.plugin.Interceptor;
 import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSession;
@@ -31,11 +37,13 @@ import org.apache.ibatis.session.SqlSessionFactory;
 import org.apache.ibatis.session.SqlSessionFactoryBuilder;
 import org.apache.ibatis.transaction.Transaction;
 import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+import org.apache.shardingsphere.infra.hint.HintManager;
 
 /**
  * MyBatis over the sharded data source with the library's semantics: a mapper call outside a transaction runs in its
  * own autocommit session (reads go to replicas, writes to primaries); {@link #inTransaction} runs a block in one
- * transaction pinned to the primaries; methods marked {@link PrimaryOnly} always read the primaries. Thread-safe.
+ * transaction pinned to the primaries; methods marked {@link PrimaryOnly} always read the primaries; methods marked
+ * {@link KeyRouted} skip ShardingSphere and run on the node their user id routes to. Thread-safe.
  *
  * <pre>{@code
  * SkyriffMyBatis mybatis = SkyriffMyBatis.builder(data).mapper(UserMapper.class).build();
@@ -51,11 +59,13 @@ public final class SkyriffMyBatis {
     private final SqlSessionFactory factory;
     private final Set<String> primaryOnly;
     private final Map<Method, CachePlan> cachePlans;
+    private final Map<Method, KeyRoute> keyRoutes;
 
     private SkyriffMyBatis(SkyriffData data, SqlSessionFactory factory, Set<String> primaryOnly,
-                           Map<Method, CachePlan> cachePlans) {
+                           Map<Method, CachePlan> cachePlans, Map<Method, KeyRoute> keyRoutes) {
         this.data = data;
         this.cachePlans = Map.copyOf(cachePlans);
+        this.keyRoutes = Map.copyOf(keyRoutes);
         this.factory = factory;
         this.primaryOnly = Set.copyOf(primaryOnly);
     }
@@ -94,6 +104,16 @@ public final class SkyriffMyBatis {
     /** Statement ids that always run on the primaries. */
     public Set<String> primaryOnlyStatements() {
         return primaryOnly;
+    }
+
+    /**
+     * Statement ids of the {@link KeyRouted} methods that take the fast path under these rules (the others run through
+     * ShardingSphere: their table is not sharded by user only).
+     */
+    public Set<String> keyRoutedStatements() {
+        Set<String> ids = new TreeSet<>();
+        keyRoutes.keySet().forEach(m -> ids.add(m.getDeclaringClass().getName() + "." + m.getName()));
+        return ids;
     }
 
     /**
@@ -216,6 +236,26 @@ public final class SkyriffMyBatis {
         }
     }
 
+    /** The fast path of one {@link KeyRouted} method: its table, the user id argument, read or write. */
+    private record KeyRoute(KeyRouter router, String table, int userArg, boolean write, String where) {
+        /** No ShardingSphere hint on this thread other than a primary scope's write-route-only. */
+        boolean applies() {
+            return !HintManager.isInstantiated() || HintManager.isWriteRouteOnly()
+                    && HintManager.getDataSourceName().isEmpty() && !HintManager.isDatabaseShardingOnly()
+                    && HintManager.getDatabaseShardingValues(table).isEmpty()
+                    && HintManager.getTableShardingValues(table).isEmpty();
+        }
+
+        KeyRouter.Target target(Object[] args) {
+            Object id = args[userArg];
+            if (!(id instanceof Long user)) {
+                throw new IllegalArgumentException(where + ": the user id argument must be a non-null long; was "
+                        + (id == null ? "null" : id.getClass().getName()));
+            }
+            return write ? router.write(table, user) : router.read(table, user);
+        }
+    }
+
     private final class MapperCall<T> implements InvocationHandler {
         private final Class<T> type;
 
@@ -248,6 +288,14 @@ public final class SkyriffMyBatis {
                 }
                 if (Tx.isActive()) {
                     try (SqlSession session = factory.openSession(Tx.current().orElseThrow().connection())) {
+                        return method.invoke(session.getMapper(type), args);
+                    }
+                }
+                KeyRoute route = keyRoutes.get(method);
+                if (route != null && route.applies()) {
+                    KeyRouter.Target target = route.target(args);
+                    try (Connection c = target.dataSource().getConnection();
+                         SqlSession session = factory.openSession(c)) {
                         return method.invoke(session.getMapper(type), args);
                     }
                 }
@@ -326,7 +374,50 @@ public final class SkyriffMyBatis {
                     }
                 }
             }
-            return new SkyriffMyBatis(data, new SqlSessionFactoryBuilder().build(cfg), primaryOnly, plans);
+            Map<Method, KeyRoute> routes = keyRoutes(cfg);
+            return new SkyriffMyBatis(data, new SqlSessionFactoryBuilder().build(cfg), primaryOnly, plans, routes);
+        }
+
+        /**
+         * The fast paths of the {@link KeyRouted} methods whose table is sharded by user only; the annotation's table
+         * and parameter are checked for every method, so a typo fails here and not on some later rules file.
+         */
+        private Map<Method, KeyRoute> keyRoutes(Configuration cfg) {
+            Map<Method, KeyRoute> routes = new HashMap<>();
+            KeyRouter router = null;
+            Rules rules = data.rules().orElse(null);
+            for (Class<?> m : mappers) {
+                for (Method method : m.getMethods()) {
+                    KeyRouted kr = method.getAnnotation(KeyRouted.class);
+                    if (kr == null) {
+                        continue;
+                    }
+                    String where = m.getSimpleName() + "." + method.getName();
+                    int userArg = paramIndex(method, kr.user(), where, "@KeyRouted(user = \"" + kr.user() + "\")");
+                    Class<?> type = method.getParameterTypes()[userArg];
+                    if (type != long.class && type != Long.class) {
+                        throw new IllegalArgumentException(where + ": @KeyRouted(user = \"" + kr.user()
+                                + "\") must be a long or Long; was " + type.getName());
+                    }
+                    if (rules == null) {
+                        continue;  // native ShardingSphere YAML: no table model to check; ShardingSphere routes
+                    }
+                    TableSpec table = rules.table(kr.table()).orElseThrow(() -> new IllegalArgumentException(where
+                            + ": @KeyRouted(table = \"" + kr.table() + "\") names no table of the rules; expected one of "
+                            + new TreeSet<>(rules.tables().keySet())));
+                    if (table.strategy() != Strategy.USER) {
+                        continue;  // e.g. user+month in this rules file: ShardingSphere picks the month table
+                    }
+                    String id = m.getName() + "." + method.getName();
+                    SqlCommandType command = cfg.getMappedStatement(id, false).getSqlCommandType();
+                    boolean write = command != SqlCommandType.SELECT || primaryOnly.contains(id);
+                    if (router == null) {
+                        router = KeyRouter.of(data);
+                    }
+                    routes.put(method, new KeyRoute(router, table.name(), userArg, write, where));
+                }
+            }
+            return routes;
         }
 
         @SuppressWarnings("unchecked")
@@ -348,7 +439,8 @@ public final class SkyriffMyBatis {
                 return java.util.Optional.of(new CachePlan(c, true, 0));
             }
             if (invalidates != null && !reads) {
-                int idArg = invalidates.id().isEmpty() ? 0 : paramIndex(method, invalidates.id(), where);
+                int idArg = invalidates.id().isEmpty() ? 0
+                        : paramIndex(method, invalidates.id(), where, "@Invalidates(id = \"" + invalidates.id() + "\")");
                 if (method.getParameterCount() == 0) {
                     throw new IllegalArgumentException(where + ": @Invalidates needs the id among its arguments");
                 }
@@ -359,7 +451,7 @@ public final class SkyriffMyBatis {
             return java.util.Optional.empty();
         }
 
-        private static int paramIndex(Method method, String name, String where) {
+        private static int paramIndex(Method method, String name, String where, String key) {
             java.lang.reflect.Parameter[] params = method.getParameters();
             List<String> names = new ArrayList<>();
             for (int i = 0; i < params.length; i++) {
@@ -371,8 +463,7 @@ public final class SkyriffMyBatis {
                     }
                 }
             }
-            throw new IllegalArgumentException(where + ": @Invalidates(id = \"" + name + "\") names no @Param; expected one of "
-                    + names);
+            throw new IllegalArgumentException(where + ": " + key + " names no @Param; expected one of " + names);
         }
     }
 }

@@ -40,6 +40,7 @@ class SkyriffServiceIT {
     static TestDatabase db;
     static SkyriffData data;
     static SkyriffService service;
+    static SkyriffMyBatis mybatis;
 
     @BeforeAll
     static void start() {
@@ -53,7 +54,18 @@ class SkyriffServiceIT {
         data = SkyriffData.builder().rules(rules).clock(CLOCK).build();
         SkyriffMyBatis.Builder mb = SkyriffMyBatis.builder(data);
         Mappers.all().forEach(mb::mapper);
-        service = new SkyriffService(mb.build(), CLOCK);
+        mybatis = mb.build();
+        service = new SkyriffService(mybatis, CLOCK);
+    }
+
+    @Test
+    void phase4Rules_hotSingleRowStatementsTakeTheKeyRoutedFastPath() {
+        String users = Mappers.UserMapper.class.getName() + ".";
+        String videos = Mappers.VideoMapper.class.getName() + ".";
+        String follows = Mappers.FollowMapper.class.getName() + ".";
+        assertThat(mybatis.keyRoutedStatements()).containsExactlyInAnyOrder(users + "findById",
+                users + "findByIdOnPrimary", users + "rename", videos + "addView", videos + "topByAuthor",
+                follows + "follow", follows + "following", Mappers.WalletMapper.class.getName() + ".balance");
     }
 
     @AfterAll
