@@ -77,6 +77,7 @@ final class Fixture {
     private SkyriffService service;
     private SkyriffCache serviceCache;
     private int serviceUsers;
+    private boolean serviceKeyRouted;
 
     private Fixture() throws SQLException {
         long t0 = System.nanoTime();
@@ -130,12 +131,17 @@ final class Fixture {
      * The reference service as the demo runs it: MyBatis mappers over the layer, with the profile cache of the rules'
      * {@code cache:} section ({@code @Cached} finds read through it); built on first use. Pair every call with
      * {@link #releaseService()}: the last release closes the cache, whose Redisson threads would otherwise keep an
-     * in-process (smoke) run's JVM alive.
+     * in-process (smoke) run's JVM alive. {@code keyRouted} false turns the mappers' {@code @KeyRouted} fast path off
+     * (every statement through ShardingSphere).
      */
-    synchronized SkyriffService acquireService() {
+    synchronized SkyriffService acquireService(boolean keyRouted) {
+        if (service != null && serviceKeyRouted != keyRouted) {
+            throw new IllegalStateException("the reference service is in use with keyRouted=" + serviceKeyRouted);
+        }
         if (service == null) {
             serviceCache = SkyriffCache.builder(layer).build();
-            SkyriffMyBatis.Builder mb = SkyriffMyBatis.builder(layer).cache(serviceCache);
+            serviceKeyRouted = keyRouted;
+            SkyriffMyBatis.Builder mb = SkyriffMyBatis.builder(layer).cache(serviceCache).keyRouted(keyRouted);
             Mappers.all().forEach(mb::mapper);
             service = new SkyriffService(mb.build(), Clock.systemUTC());
         }

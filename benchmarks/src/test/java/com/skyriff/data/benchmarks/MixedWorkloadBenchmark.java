@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -32,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * the demo's ({@code examples/.../demo/Workload.Op}, weights out of 100): profile 35, watch history
  * (3 months, 20 rows) 12, record watch (insert + view count) 20, top videos 10, follow 5, publish video 3, credit 7,
  * debit 8 (a transaction with a row lock; a refused debit counts as an operation). User and author ids are
- * Zipf-distributed.
+ * Zipf-distributed. {@code mappers}: {@code KEYED} is the service as it ships (its {@code @KeyRouted} methods on the
+ * fast path), {@code SHARDINGSPHERE} the same service with the fast path turned off, every statement through
+ * ShardingSphere: the before/after of the fast path in one run.
  *
  * <pre>mvn -pl benchmarks -am jmh:benchmark -Djmh.benchmarks=MixedWorkloadBenchmark</pre>
  */
@@ -69,13 +72,21 @@ public class MixedWorkloadBenchmark {
         }
     }
 
+    /** Which path the reference service's {@code @KeyRouted} mapper methods take. */
+    public enum Mappers {
+        KEYED, SHARDINGSPHERE
+    }
+
+    @Param({"KEYED", "SHARDINGSPHERE"})
+    Mappers mappers;
+
     Fixture fixture;
     SkyriffService service;
 
     @Setup(Level.Trial)
     public void setUp() {
         fixture = Fixture.get();
-        service = fixture.acquireService();
+        service = fixture.acquireService(mappers == Mappers.KEYED);
         if (service.profile(fixture.users[0]).isEmpty()) {
             throw new IllegalStateException("the reference service does not see the seeded users");
         }

@@ -315,6 +315,7 @@ public final class SkyriffMyBatis {
         private final Set<String> primaryOnly = new HashSet<>();
         private final List<Consumer<Configuration>> customizers = new ArrayList<>();
         private SkyriffCache cache;
+        private boolean keyRouted = true;
 
         private Builder(SkyriffData data) {
             this.data = Objects.requireNonNull(data, "data");
@@ -331,6 +332,16 @@ public final class SkyriffMyBatis {
          */
         public Builder cache(SkyriffCache value) {
             this.cache = Objects.requireNonNull(value, "cache");
+            return this;
+        }
+
+        /**
+         * Whether {@link KeyRouted} methods take the fast path (default true). Off, every call goes through
+         * ShardingSphere and its statement guard, as if the annotations were absent (their table and parameter are
+         * still checked).
+         */
+        public Builder keyRouted(boolean value) {
+            this.keyRouted = value;
             return this;
         }
 
@@ -399,7 +410,7 @@ public final class SkyriffMyBatis {
                         throw new IllegalArgumentException(where + ": @KeyRouted(user = \"" + kr.user()
                                 + "\") must be a long or Long; was " + type.getName());
                     }
-                    if (rules == null) {
+                    if (rules == null || !keyRouted && rules.table(kr.table()).isPresent()) {
                         continue;  // native ShardingSphere YAML: no table model to check; ShardingSphere routes
                     }
                     TableSpec table = rules.table(kr.table()).orElseThrow(() -> new IllegalArgumentException(where

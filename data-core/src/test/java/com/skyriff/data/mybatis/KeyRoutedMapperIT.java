@@ -132,6 +132,16 @@ class KeyRoutedMapperIT {
     }
 
     @Test
+    void build_keyRoutedOff_sendsEveryCallThroughShardingSphere() {
+        SkyriffMyBatis off = SkyriffMyBatis.builder(data).mapper(AccountMapper.class).keyRouted(false).build();
+
+        assertThat(off.keyRoutedStatements()).isEmpty();
+        assertThat(off.mapper(AccountMapper.class).keyed(5L)).isEqualTo(accounts.throughShardingSphere(5L));
+        assertThatThrownBy(() -> SkyriffMyBatis.builder(data).mapper(UnknownTable.class).keyRouted(false).build())
+                .hasMessageContaining("@KeyRouted(table = \"acounts\") names no table of the rules");
+    }
+
+    @Test
     void keyedRead_runsOnTheReplicaShardingSphereRoutesTo_andReadsTheSameRow() {
         Set<Integer> ports = new HashSet<>();
         for (long u = 1; u <= 200; u++) {

@@ -315,34 +315,60 @@ public final class Report {
         md.append("## 6. Throughput: the demo's mixed workload\n\n")
                 .append("The reference service (MyBatis over the layer), the demo's operation mix, Zipf ids, each client"
                         + " thread in a closed loop. Latency from JMH's sample mode; operations/s = threads / mean"
-                        + " latency (every thread always has one operation in flight).\n\n");
-        md.append("| client threads | operations/s | mean ms | p50 ms | p99 ms | p99.9 ms | samples' warmup / measurement |\n")
-                .append("|---:|---:|---:|---:|---:|---:|---|\n");
-        for (String m : List.of("threads001", "threads008", "threads032", "threads128")) {
-            Optional<Run> r = results.findMethod("MixedWorkloadBenchmark", m);
-            int threads = Integer.parseInt(m.substring("threads".length()));
-            if (r.isEmpty()) {
-                md.append("| ").append(threads).append(" | not measured in this run | | | | | |\n");
-                continue;
-            }
-            Run run = r.get();
-            double ops = run.threads() / run.seconds();
-            curve.add(new Chart.Point(run.threads(), ops, run.percentileMillis("99.0")));
-            md.append("| ").append(run.threads()).append(" | ").append(fmtInt(ops)).append(" | ")
-                    .append(fmt(run.seconds() * 1e3)).append(" | ").append(fmt(run.percentileMillis("50.0")))
-                    .append(" | ").append(fmt(run.percentileMillis("99.0"))).append(" | ")
-                    .append(fmt(run.percentileMillis("99.9"))).append(" | ").append(run.warmup()).append(" / ")
-                    .append(run.measurement()).append(" |\n");
-            if (run.threads() == 32) {
-                verdicts.add(atLeast("Mixed workload at 32 threads: operations/s >= " + fmtInt(MIXED_OPS), ops
-                        / MIXED_OPS, 1.0, fmtInt(ops) + " ops/s"));
-                double p99 = run.percentileMillis("99.0");
-                verdicts.add(new Verdict("Mixed workload at 32 threads: p99 <= " + fmt(MIXED_P99_MS) + " ms",
-                        fmt(p99) + " ms", p99 <= MIXED_P99_MS, p99 <= MIXED_P99_MS ? ""
-                        : "missed by " + pct(p99 / MIXED_P99_MS - 1)));
+                        + " latency (every thread always has one operation in flight). `KEYED`: the service as it ships,"
+                        + " its `@KeyRouted` mapper methods on the fast path; `SHARDINGSPHERE`: the same service with the"
+                        + " fast path off, every statement through ShardingSphere. The targets are checked on `KEYED`.\n\n");
+        md.append("| mappers | client threads | operations/s | mean ms | p50 ms | p99 ms | p99.9 ms |"
+                        + " samples' warmup / measurement |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+        List<String> paths = new ArrayList<>();
+        for (String path : List.of("KEYED", "SHARDINGSPHERE")) {
+            if (results.runs().stream().anyMatch(r -> r.benchmark().equals("MixedWorkloadBenchmark")
+                    && path.equals(r.param("mappers")))) {
+                paths.add(path);
             }
         }
-        if (results.findMethod("MixedWorkloadBenchmark", "threads032").isEmpty()) {
+        if (paths.isEmpty()) {
+            paths.add(null);  // a result from before the parameter existed: one service, as it was built then
+        }
+        Optional<Run> target = Optional.empty();
+        for (String path : paths) {
+            String[] pairs = path == null ? new String[0] : new String[] {"mappers=" + path};
+            String label = path == null ? "as built" : "`" + path + "`";
+            for (String m : List.of("threads001", "threads008", "threads032", "threads128")) {
+                Optional<Run> r = results.findMethod("MixedWorkloadBenchmark", m, pairs);
+                int threads = Integer.parseInt(m.substring("threads".length()));
+                if (r.isEmpty()) {
+                    md.append("| ").append(label).append(" | ").append(threads)
+                            .append(" | not measured in this run | | | | | |\n");
+                    continue;
+                }
+                Run run = r.get();
+                double ops = run.threads() / run.seconds();
+                if (path == paths.get(0)) {
+                    curve.add(new Chart.Point(run.threads(), ops, run.percentileMillis("99.0")));
+                    if (run.threads() == 32) {
+                        target = r;
+                    }
+                }
+                md.append("| ").append(label).append(" | ").append(run.threads()).append(" | ").append(fmtInt(ops))
+                        .append(" | ").append(fmt(run.seconds() * 1e3)).append(" | ")
+                        .append(fmt(run.percentileMillis("50.0"))).append(" | ")
+                        .append(fmt(run.percentileMillis("99.0"))).append(" | ")
+                        .append(fmt(run.percentileMillis("99.9"))).append(" | ").append(run.warmup()).append(" / ")
+                        .append(run.measurement()).append(" |\n");
+            }
+        }
+        if (target.isPresent()) {
+            Run run = target.get();
+            double ops = run.threads() / run.seconds();
+            verdicts.add(atLeast("Mixed workload at 32 threads: operations/s >= " + fmtInt(MIXED_OPS), ops
+                    / MIXED_OPS, 1.0, fmtInt(ops) + " ops/s"));
+            double p99 = run.percentileMillis("99.0");
+            verdicts.add(new Verdict("Mixed workload at 32 threads: p99 <= " + fmt(MIXED_P99_MS) + " ms",
+                    fmt(p99) + " ms", p99 <= MIXED_P99_MS, p99 <= MIXED_P99_MS ? ""
+                    : "missed by " + pct(p99 / MIXED_P99_MS - 1)));
+        } else {
             verdicts.add(new Verdict("Mixed workload at 32 threads: >= " + fmtInt(MIXED_OPS) + " ops/s, p99 <= "
                     + fmt(MIXED_P99_MS) + " ms", "-", null, ""));
         }

@@ -115,9 +115,10 @@ final class Results {
         return runs.stream().filter(r -> r.benchmark().equals(benchmark) && matches(r, paramPairs)).findFirst();
     }
 
-    /** The run of {@code benchmark}'s method {@code method}. */
-    Optional<Run> findMethod(String benchmark, String method) {
-        return runs.stream().filter(r -> r.benchmark().equals(benchmark) && r.method().equals(method)).findFirst();
+    /** The run of {@code benchmark}'s method {@code method} whose parameters include every {@code name=value} pair. */
+    Optional<Run> findMethod(String benchmark, String method, String... paramPairs) {
+        return runs.stream().filter(r -> r.benchmark().equals(benchmark) && r.method().equals(method)
+                && matches(r, paramPairs)).findFirst();
     }
 
     private static boolean matches(Run r, String[] pairs) {

@@ -80,11 +80,31 @@ class ReportTest {
 
         String md = report.markdown();
 
-        assertThat(md).contains("| 32 | 8,000 | 4.000 | 3.000 | 25.00 | 40.00 |");
+        assertThat(md).contains("| as built | 32 | 8,000 | 4.000 | 3.000 | 25.00 | 40.00 |");
         assertThat(report.verdicts()).filteredOn(v -> v.target().contains("p99")).singleElement()
                 .satisfies(v -> assertThat(v.detail()).isEqualTo("missed by 25 %"));
         assertThat(report.verdicts()).filteredOn(v -> v.target().contains("operations/s")).singleElement()
                 .satisfies(v -> assertThat(v.met()).isTrue());
+    }
+
+    @Test
+    void markdown_mixedWorkloadBothMapperPaths_listsBothAndChecksTheTargetsOnTheKeyedOne() {
+        String json = "[" + String.join(",",
+                run("MixedWorkloadBenchmark.threads032", "sample", 32, "\"mappers\":\"SHARDINGSPHERE\"", 16.0, "0.1",
+                        "ms/op", ",\"scorePercentiles\":{\"50.0\":12.0,\"99.0\":80.0,\"99.9\":120.0}"),
+                run("MixedWorkloadBenchmark.threads032", "sample", 32, "\"mappers\":\"KEYED\"", 8.0, "0.1", "ms/op",
+                        ",\"scorePercentiles\":{\"50.0\":6.0,\"99.0\":30.0,\"99.9\":50.0}")) + "]";
+        Report report = new Report(Results.parse(json), List.of(), "run.json", "chart.svg");
+
+        String md = report.markdown();
+
+        assertThat(md).contains("| `KEYED` | 32 | 4,000 | 8.000 | 6.000 | 30.00 | 50.00 |")
+                .contains("| `SHARDINGSPHERE` | 32 | 2,000 | 16.00 | 12.00 | 80.00 | 120.0 |");
+        assertThat(md.indexOf("| `KEYED` | 32")).isLessThan(md.indexOf("| `SHARDINGSPHERE` | 32"));
+        assertThat(report.verdicts()).filteredOn(v -> v.target().contains("operations/s")).singleElement()
+                .satisfies(v -> assertThat(v.measured()).isEqualTo("4,000 ops/s"));
+        assertThat(report.verdicts()).filteredOn(v -> v.target().contains("p99")).singleElement()
+                .satisfies(v -> assertThat(v.measured()).isEqualTo("30.00 ms"));
     }
 
     @Test
