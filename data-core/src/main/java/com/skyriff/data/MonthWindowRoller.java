@@ -1,5 +1,6 @@
 package com.skyriff.data;
 
+import com.skyriff.data.guard.internal.Constructs;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.internal.ShardingSphereRules;
 import com.zaxxer.hikari.HikariDataSource;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The data source services use. It delegates to the current ShardingSphere data source and, when the month windows
  * move (a new month begins), builds the next one over the same node pools (month tables created or checked first),
- * swaps it in and retires the old one after a grace period: routing rolls over without a restart. The hot path is one
- * volatile read per {@link #getConnection()}. Thread-safe.
+ * swaps it in and retires the old one after a grace period: routing rolls over without a restart. Connections are
+ * ShardingSphere's, wrapped in a {@link LayerConnection} that translates failures only. The hot path is one volatile
+ * read and one small wrapper per {@link #getConnection()}. Thread-safe.
  */
 final class MonthWindowRoller implements DataSource, AutoCloseable {
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(MonthWindowRoller.class);
@@ -33,6 +35,7 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
     private final Clock clock;
     private final Function<ShardingSphereRules, DataSource> starter;
     private final String runtimeKey;
+    private final Constructs constructs;
     private final ScheduledExecutorService scheduler;
     private volatile DataSource current;
     private volatile Map<String, String> currentNodes;
@@ -45,6 +48,7 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
         this.clock = clock;
         this.starter = starter;
         this.runtimeKey = runtimeKey;
+        this.constructs = new Constructs(rules.tables().values());
         this.current = first;
         this.currentNodes = firstNodes;
         if (rolling) {
@@ -115,12 +119,12 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
 
     @Override
     public Connection getConnection() throws SQLException {
-        return current.getConnection();
+        return new LayerConnection(current.getConnection(), constructs);
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        return current.getConnection(username, password);
+        return new LayerConnection(current.getConnection(username, password), constructs);
     }
 
     @Override

@@ -31,6 +31,8 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Guard rails on the real topology: full scans, month ranges, unsupported writes, cross-shard transactions. */
 class GuardIT {
@@ -330,35 +332,60 @@ class GuardIT {
         }
     }
 
-    @Test
-    void transaction_insertingGeneratedKeysOnTwoShards_isRolledBackAtCommit() throws SQLException {
+    /** How a transaction is ended. */
+    enum End { COMMIT, AUTO_COMMIT_ON, IN_TRANSACTION }
+
+    /**
+     * Two generated keys that fall on two shards are known only at commit (the guard cannot see them before routing):
+     * the commit rolls back every shard and throws the refusal itself, not ShardingSphere's empty-message
+     * SQLException that chains one exception per shard connection. Retries until the keys fall on two shards.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(End.class)
+    void transaction_generatedKeysOnTwoShards_endingItThrowsTheRefusalNamingShardsAndRule_andNothingIsCommitted(End end)
+            throws SQLException {
+        String name = "pair-" + end;
         SQLException refused = null;
         for (int attempt = 0; attempt < 30 && refused == null; attempt++) {
-            try (Connection c = data.dataSource().getConnection()) {
-                c.setAutoCommit(false);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO members (name) VALUES ('pair')")) {
-                    ps.executeUpdate();
-                    ps.executeUpdate();
+            try {
+                if (end == End.IN_TRANSACTION) {
+                    data.useTransaction(tx -> insertTwoMembers(tx.connection(), name));
+                } else {
+                    try (Connection c = data.dataSource().getConnection()) {
+                        c.setAutoCommit(false);
+                        insertTwoMembers(c, name);
+                        if (end == End.COMMIT) {
+                            c.commit();
+                        } else {
+                            c.setAutoCommit(true);
+                        }
+                    }
                 }
-                try {
-                    c.commit();
-                    // both keys fell on one shard: a legal transaction; clean up and try again
-                    c.setAutoCommit(true);
-                    update("/* SHARDINGSPHERE_HINT: DISABLE_AUDIT_NAMES=skyriff_guard */ DELETE FROM members"
-                            + " WHERE name = 'pair'");
-                } catch (SQLException e) {
-                    refused = e;
-                }
+                // both keys fell on one shard: a legal transaction; clean up and try again
+                update("/* SHARDINGSPHERE_HINT: DISABLE_AUDIT_NAMES=skyriff_guard */ DELETE FROM members WHERE name = ?",
+                        name);
+            } catch (SQLException e) {
+                refused = e;
             }
         }
         assertThat((Throwable) refused).as("a transaction whose two generated keys fell on two shards").isNotNull();
-        // ShardingSphere commits every shard's connection and chains their exceptions behind an empty SQLException
-        assertThat((Throwable) refused.getNextException()).isInstanceOf(RefusedStatementException.class)
-                .hasMessage("cross-shard-transactions: refuse - this transaction wrote to shards [shard0, shard1] (rows"
-                        + " whose shard key was generated on insert), so it was rolled back on every shard; insert rows"
-                        + " of different users in separate transactions, or set cross-shard-transactions: allow");
-        assertThat(countOnPrimaries("SELECT count(*) FROM members WHERE name = 'pair'")).as("nothing half-committed")
-                .isZero();
+        SQLException thrown = refused;
+        assertRefused(() -> {
+            throw thrown;
+        }, Reason.CROSS_SHARD_WRITE, "cross-shard-transactions: refuse - this transaction wrote to shards [shard0, shard1]"
+                + " (rows whose shard key was generated on insert), so it was rolled back on every shard; insert rows of"
+                + " different users in separate transactions, or set cross-shard-transactions: allow");
+        assertThat(countOnPrimaries("SELECT count(*) FROM members WHERE name = '" + name + "'"))
+                .as("nothing half-committed").isZero();
+    }
+
+    static void insertTwoMembers(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO members (name) VALUES (?)")) {
+            for (int row = 0; row < 2; row++) {
+                ps.setString(1, name);
+                ps.executeUpdate();
+            }
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package com.skyriff.data.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.skyriff.data.SkyriffData;
 import com.skyriff.data.cache.CacheCodec;
@@ -66,19 +67,23 @@ class FaultIT {
             }
             shard.awaitReplicaCatchUp(Duration.ofSeconds(30));
         }
-        Rules.Builder b = Rules.builder().name("fault_it").bucketCount(64)
-                .pool(PoolSpec.UNSET.withConnectionTimeoutMs(POOL_TIMEOUT_MS))
-                .health(HealthSpec.DEFAULTS.withReadYourWrites(ReadYourWrites.WAL).withMaxLagMs(2_000));
+        data = SkyriffData.builder().rules(rules("fault_it", HEALTH)).meterRegistry(meters).build();
+        awaitTrue("every node in service", Duration.ofSeconds(20), () -> data.nodeStatus().stream()
+                .allMatch(n -> n.primary() ? n.up() : n.inRotation()));
+    }
+
+    static final HealthSpec HEALTH = HealthSpec.DEFAULTS.withReadYourWrites(ReadYourWrites.WAL).withMaxLagMs(2_000);
+
+    static Rules rules(String name, HealthSpec health) {
+        Rules.Builder b = Rules.builder().name(name).bucketCount(64)
+                .pool(PoolSpec.UNSET.withConnectionTimeoutMs(POOL_TIMEOUT_MS)).health(health);
         int i = 0;
         for (PgShard s : db.shards()) {
             b.shard(new ShardSpec(s.name(), node(s.primary()), s.replicas().stream().map(FaultIT::node).toList(), null,
                     List.of(BucketRange.of(i * 32, i * 32 + 31))));
             i++;
         }
-        Rules rules = b.table(TableSpec.user("counters", "user_id")).table(TableSpec.user("events", "user_id")).build();
-        data = SkyriffData.builder().rules(rules).meterRegistry(meters).build();
-        awaitTrue("every node in service", Duration.ofSeconds(20), () -> data.nodeStatus().stream()
-                .allMatch(n -> n.primary() ? n.up() : n.inRotation()));
+        return b.table(TableSpec.user("counters", "user_id")).table(TableSpec.user("events", "user_id")).build();
     }
 
     @AfterAll
@@ -103,7 +108,11 @@ class FaultIT {
     }
 
     static NodeStatus status(String dataSourceName) {
-        return data.nodeStatus().stream().filter(n -> n.dataSourceName().equals(dataSourceName)).findFirst()
+        return status(data, dataSourceName);
+    }
+
+    static NodeStatus status(SkyriffData of, String dataSourceName) {
+        return of.nodeStatus().stream().filter(n -> n.dataSourceName().equals(dataSourceName)).findFirst()
                 .orElseThrow();
     }
 
@@ -260,6 +269,106 @@ class FaultIT {
         assertThat(TimeUnit.NANOSECONDS.toMillis(detected - stopped)).as("detection time (ms)")
                 .isLessThanOrEqualTo(DETECTION_MS + SLACK_MS);
         assertNothingLost(w);
+    }
+
+    /**
+     * A logical connection that already holds a physical connection to a primary when the primary dies (here: one in a
+     * transaction, one in auto-commit, both having written to the shard before). Its next statement fails with
+     * {@link ShardUnavailableException} naming the shard and node, not with the driver's I/O error, and takes the
+     * primary out at once, so a new request fails fast with the typed error too. The transaction's statements are
+     * refused until it is rolled back; its uncommitted row is gone. After the restart, writes resume on the same
+     * logical connections and on new ones.
+     *
+     * <p>This test's data source needs 100 consecutive failed checks (about 10 s at one retry per 100 ms) to take a
+     * node out by itself, so within the first seconds after the stop only the failed statement can have taken the
+     * primary out.
+     */
+    @Test
+    void primaryStoppedUnderHeldConnections_nextStatementThrowsShardUnavailable_takesItOut_andWritesResumeAfterRestart()
+            throws Exception {
+        PgShard shard = db.shards().get(1);
+        String primary = shard.name() + "_primary";
+        String typed = shard.name() + " - primary " + primary + " is unavailable, writes to " + shard.name()
+                + " are refused (";
+        Rules rules = rules("fault_held", HEALTH.withFailureThreshold(100));
+        long user = nextUser;
+        while (!rules.buckets().shardOf(user).equals(shard.name())) {
+            user++;
+        }
+        nextUser = user + 1;
+        long u = user;
+        try (SkyriffData held = SkyriffData.builder().rules(rules).build()) {
+            awaitTrue("every node in service", Duration.ofSeconds(20), () -> held.nodeStatus().stream()
+                    .allMatch(n -> n.primary() ? n.up() : n.inRotation()));
+            try (Connection tx = held.dataSource().getConnection();
+                 Connection auto = held.dataSource().getConnection()) {
+                tx.setAutoCommit(false);
+                insertEvent(tx, u, 1);                 // open transaction, never committed
+                insertEvent(auto, u, 2);               // committed
+                long stopped = System.nanoTime();
+                shard.stopPrimary();
+                try {
+                    assertThatThrownBy(() -> insertEvent(tx, u, 3))
+                            .isInstanceOfSatisfying(ShardUnavailableException.class, e -> {
+                                assertThat(e.shard()).isEqualTo(shard.name());
+                                assertThat(e.node()).isEqualTo(primary);
+                                assertThat(e.getSQLState()).isEqualTo("08001");
+                            })
+                            .hasMessageStartingWith(typed + "connection lost: ")
+                            .hasMessageContaining("); this transaction's work on " + shard.name() + " is lost: roll"
+                                    + " back, then retry; reads are served by its replicas (");
+                    assertThat(status(held, primary).up()).as("taken out by the failed statement").isFalse();
+                    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped))
+                            .as("ms since the stop: the checks alone could not have taken the primary out yet")
+                            .isLessThan(8_000);
+
+                    assertThatThrownBy(() -> insertEvent(auto, u, 4)).isInstanceOf(ShardUnavailableException.class)
+                            .hasMessageStartingWith(typed + "connection lost: ")
+                            .hasMessageNotContaining("transaction");
+                    long start = System.nanoTime();
+                    assertThatThrownBy(() -> {
+                        try (Connection fresh = held.dataSource().getConnection()) {
+                            insertEvent(fresh, u, 5);
+                        }
+                    }).as("a new request fails fast").isInstanceOf(ShardUnavailableException.class)
+                            .hasMessageStartingWith(typed + "down ");
+                    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("fail fast (ms)")
+                            .isLessThanOrEqualTo(POOL_TIMEOUT_MS + SLACK_MS);
+
+                    assertThatThrownBy(() -> insertEvent(tx, u, 6)).as("the lost transaction is refused until"
+                            + " rolled back").isInstanceOf(ShardUnavailableException.class)
+                            .hasMessageContaining("this transaction's work on " + shard.name() + " is lost: roll back, then"
+                                    + " retry");
+                    tx.rollback();
+                } finally {
+                    shard.startPrimary();
+                }
+                awaitTrue(primary + " back", Duration.ofSeconds(30), () -> status(held, primary).up());
+                insertEvent(tx, u, 7);
+                tx.commit();
+                insertEvent(auto, u, 8);
+            }
+            held.useTransaction(t -> insertEvent(t.connection(), u, 9));
+        } finally {
+            awaitTrue(primary + " back for the other tests", Duration.ofSeconds(30), () -> status(primary).up());
+        }
+        List<Long> stored = new java.util.ArrayList<>();
+        try (Connection c = connect(shard.primary()); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT seq FROM events WHERE user_id = " + u + " ORDER BY seq")) {
+            while (rs.next()) {
+                stored.add(rs.getLong(1));
+            }
+        }
+        assertThat(stored).as("committed rows; the lost transaction's row 1 and the failed writes are absent")
+                .containsExactly(2L, 7L, 8L, 9L);
+    }
+
+    static void insertEvent(Connection c, long user, long seq) throws SQLException {
+        try (var ps = c.prepareStatement("INSERT INTO events (user_id, seq) VALUES (?, ?)")) {
+            ps.setLong(1, user);
+            ps.setLong(2, seq);
+            ps.executeUpdate();
+        }
     }
 
     @Test

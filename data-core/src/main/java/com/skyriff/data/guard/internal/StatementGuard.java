@@ -204,7 +204,6 @@ final class StatementGuard {
         return false;
     }
 
-    /** Checks the sharded tables of one statement; returns the shards it touches. */
     /**
      * Checks the sharded tables of one statement; returns the shards it touches. Adds to {@code keyParams} the
      * parameter index of each table's key when every table is reached through exactly one marker per key (and one per
@@ -221,6 +220,11 @@ final class StatementGuard {
                         + " misplaced rows) or rejects it; select the rows, then insert them with INSERT ... VALUES"
                         + " (a JDBC batch)");
             }
+        }
+        if (enforce && ctx instanceof UpdateStatementContext update && update.getSqlStatement().getFrom().isPresent()) {
+            // refused here, before ShardingSphere's own check rejects it after routing ('DML operation with multiple
+            // tables'); the forms its binder already rejects are named by the layer's connection (Constructs)
+            throw refuse(Reason.UNSUPPORTED_CONSTRUCT, first.spec.name(), Constructs.updateFrom(first.spec));
         }
         if (enforce && write && (returning(ctx) || keyword(query.getSql(), "returning"))) {
             throw refuse(Reason.UNSUPPORTED_CONSTRUCT, first.spec.name(), first.spec.name() + ": " + verb

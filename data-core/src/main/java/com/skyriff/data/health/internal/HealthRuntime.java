@@ -533,6 +533,41 @@ public final class HealthRuntime implements AutoCloseable {
                 + s.describeReplicas() + ")", cause);
     }
 
+    /**
+     * The exception for a statement, commit or rollback on a connection to {@code primary} that was already open and
+     * is now gone; {@code consequence} (empty, or starting with {@code "; "}) says what became of the caller's work.
+     */
+    ShardUnavailableException primaryLost(NodeState primary, SQLException cause, String consequence) {
+        ShardState s = shards[primary.shard];
+        if (timedOut(cause)) {
+            return new ShardUnavailableException(s.name, primary.name, s.name + " - primary " + primary.name
+                    + " did not answer within the socket timeout, so this connection to it was closed ("
+                    + HealthMonitor.firstLine(cause) + ")" + consequence, cause);
+        }
+        return new ShardUnavailableException(s.name, primary.name, s.name + " - primary " + primary.name
+                + " is unavailable, writes to " + s.name + " are refused (connection lost: "
+                + HealthMonitor.firstLine(cause) + ")" + consequence + "; reads are served by its replicas ("
+                + s.describeReplicas() + ")", cause);
+    }
+
+    /**
+     * A connection to {@code node} that was already open failed with a connection-class error: take the node out
+     * now, so the next request fails fast; the next good check puts it back. A socket timeout (a slow statement, not
+     * necessarily a dead node) leaves the decision to the checks.
+     */
+    void connectionLost(NodeState node, SQLException cause) {
+        if (timedOut(cause)) {
+            return;
+        }
+        node.lastFailure = HealthMonitor.firstLine(cause);
+        markDown(node, "its connection was lost during a statement");
+    }
+
+    /** The shard name of {@code node}, e.g. {@code shard1}. */
+    String shardName(NodeState node) {
+        return shards[node.shard].name;
+    }
+
     /** A connection attempt to {@code node} failed: take it out now; the next good check puts it back. */
     void suspect(NodeState node, Throwable cause) {
         node.lastFailure = HealthMonitor.firstLine(cause);
@@ -654,6 +689,32 @@ public final class HealthRuntime implements AutoCloseable {
         Slot(SessionState own) {
             this.own = own;
         }
+    }
+
+    /**
+     * Whether a failure on an open connection means the connection is gone: SQLState class {@code 08} (connection
+     * exception) or {@code 57P01}..{@code 57P03} (the server is shutting down, crashed or not accepting connections),
+     * on the exception or one chained to it (as HikariCP decides to evict a connection).
+     */
+    static boolean isConnectionLoss(SQLException e) {
+        int depth = 0;
+        for (SQLException x = e; x != null && depth < 10; x = x.getNextException(), depth++) {
+            String state = x.getSQLState();
+            if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                    || state.equals("57P03"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isConnectFailure(Throwable e) {

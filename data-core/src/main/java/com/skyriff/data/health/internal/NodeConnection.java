@@ -20,57 +20,366 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 
 /**
- * A primary's pooled connection as ShardingSphere sees it: every call goes straight to the pool's connection; only
- * {@code commit}, {@code rollback} and {@code setAutoCommit(true)} also tell the runtime that the calling thread's
+ * A primary's pooled connection as ShardingSphere sees it (ShardingSphere keeps it for the life of the logical
+ * connection). Every call goes straight to the pool's connection, and statements are wrapped in {@link NodeStatement}s
+ * that only look at failures. Besides:
+ * <ul>
+ * <li>{@code commit}, {@code rollback} and {@code setAutoCommit(true)} tell the runtime that the calling thread's
  * transaction ended on this shard (read-your-writes and cross-shard write tracking), and a commit becomes a rollback
- * when the transaction turns out to have written several shards under {@code cross-shard-transactions: refuse}.
- * Statements are the driver's own, not wrapped. Not thread-safe (a JDBC connection).
+ * when the transaction turns out to have written several shards under {@code cross-shard-transactions: refuse}.</li>
+ * <li>When the connection is lost under a statement, commit or rollback (SQLState class {@code 08}, {@code 57P01} to
+ * {@code 57P03}: the primary died, restarted or shut down), the caller gets a {@code ShardUnavailableException}
+ * naming the shard and node instead of the driver's error, and the node is marked down so the next request to the
+ * shard fails fast (not for a socket timeout: the checks decide then). A transaction that was open on it is lost:
+ * statements are refused until the caller rolls back (a rollback succeeds: the server already rolled it back) or
+ * commits (which fails). After that, the next statement takes a new physical connection from the pool (with the
+ * auto-commit, read-only and isolation settings made through this wrapper; other session settings are not
+ * replayed), so a long-lived logical connection works again once the primary is back.</li>
+ * </ul>
+ * Not thread-safe (a JDBC connection).
  */
 final class NodeConnection implements Connection {
-    private final Connection delegate;
+    private final NodeDataSource source;
     private final HealthRuntime runtime;
+    private final NodeState state;
     private final int shard;
+    private Connection delegate;
+    /** Counts physical connections: a statement made on an earlier one is stale. */
+    private int generation;
+    /** Why the current physical connection was lost; null while it works. */
+    private SQLException lost;
+    /** The connection was lost inside a transaction that has not been rolled back or committed yet. */
+    private boolean transactionLost;
+    private boolean closed;
+    private boolean autoCommit;
+    private Boolean readOnly;
+    private Integer isolation;
 
-    NodeConnection(Connection delegate, HealthRuntime runtime, int shard) {
+    NodeConnection(Connection delegate, NodeDataSource source, HealthRuntime runtime, NodeState state,
+                   boolean autoCommit) {
         this.delegate = delegate;
+        this.source = source;
         this.runtime = runtime;
-        this.shard = shard;
+        this.state = state;
+        this.shard = state.shard;
+        this.autoCommit = autoCommit;
     }
+
+    // ---- connection loss ----
+
+    /** What became of an open transaction, for messages (the failure path only). */
+    private String txLost() {
+        return "; this transaction's work on " + runtime.shardName(state) + " is lost: roll back, then retry";
+    }
+
+    private String notCommitted() {
+        return "; this transaction was not committed on " + runtime.shardName(state) + " (its work was lost with the"
+                + " connection)";
+    }
+
+    private String commitUnknown() {
+        return "; whether this commit reached " + runtime.shardName(state) + " is unknown";
+    }
+
+    /**
+     * The exception the caller sees for {@code e}, a failure of this connection or of a statement made on its
+     * physical connection number {@code statementGeneration}: {@code e} itself unless it means the connection is
+     * gone; then a {@code ShardUnavailableException}, and the first such failure of a physical connection marks it
+     * lost (and the node down).
+     */
+    SQLException failed(SQLException e, int statementGeneration) {
+        if (closed || !HealthRuntime.isConnectionLoss(e)) {
+            return e;
+        }
+        if (lost == null && statementGeneration == generation) {
+            lost = e;
+            transactionLost = !autoCommit;
+            runtime.connectionLost(state, e);
+        }
+        return runtime.primaryLost(state, lost != null ? lost : e, transactionLost ? txLost() : "");
+    }
+
+    /** Whether statements made on physical connection number {@code statementGeneration} can no longer be used. */
+    boolean stale(int statementGeneration) {
+        return statementGeneration != generation || lost != null;
+    }
+
+    /** The physical connection for a new statement; replaces a lost one first. */
+    private Connection live() throws SQLException {
+        if (lost != null) {
+            replace();
+        }
+        return delegate;
+    }
+
+    private void replace() throws SQLException {
+        if (transactionLost) {
+            throw runtime.primaryLost(state, lost, txLost());
+        }
+        Connection fresh = source.primaryConnection(source.pool());
+        try {
+            if (fresh.getAutoCommit() != autoCommit) {
+                fresh.setAutoCommit(autoCommit);
+            }
+            if (readOnly != null) {
+                fresh.setReadOnly(readOnly);
+            }
+            if (isolation != null) {
+                fresh.setTransactionIsolation(isolation);
+            }
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(fresh);
+            throw e;
+        }
+        closeQuietly(delegate);
+        delegate = fresh;
+        lost = null;
+        generation++;
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            // a lost connection: the pool has evicted it already
+        }
+    }
+
+    // ---- transactions ----
 
     @Override
     public void commit() throws SQLException {
+        if (lost != null) {
+            boolean wasOpen = transactionLost;
+            transactionLost = false;
+            runtime.rolledBack(shard);
+            if (wasOpen) {
+                throw runtime.primaryLost(state, lost, notCommitted());
+            }
+            return;
+        }
         long refused = runtime.beforeCommit();
         if (refused != 0) {
             delegate.rollback();
             runtime.rolledBack(shard);
             throw runtime.refusedCommit(refused);
         }
-        delegate.commit();
+        try {
+            delegate.commit();
+        } catch (SQLException e) {
+            if (failed(e, generation) == e) {
+                throw e;
+            }
+            transactionLost = false;
+            runtime.committed(shard);   // it may have committed: read-your-writes keeps the session on the primary
+            throw runtime.primaryLost(state, lost, commitUnknown());
+        }
         runtime.committed(shard);
     }
 
     @Override
     public void rollback() throws SQLException {
-        delegate.rollback();
+        if (lost == null) {
+            try {
+                delegate.rollback();
+            } catch (SQLException e) {
+                if (failed(e, generation) == e) {
+                    throw e;
+                }
+                // the connection is gone, and the server rolled back whatever was open on it
+            }
+        }
+        transactionLost = false;
         runtime.rolledBack(shard);
     }
 
     @Override
-    public void setAutoCommit(boolean autoCommit) throws SQLException {
-        boolean wasManual = !delegate.getAutoCommit();
-        if (autoCommit && wasManual) {
+    public void rollback(Savepoint a0) throws SQLException {
+        if (lost != null) {
+            throw runtime.primaryLost(state, lost, transactionLost ? txLost() : "");
+        }
+        try {
+            delegate.rollback(a0);
+        } catch (SQLException e) {
+            throw failed(e, generation);
+        }
+    }
+
+    @Override
+    public void setAutoCommit(boolean on) throws SQLException {
+        boolean wasManual = !autoCommit;
+        if (lost != null) {
+            autoCommit = on;
+            if (on && wasManual) {
+                boolean wasOpen = transactionLost;
+                transactionLost = false;
+                runtime.rolledBack(shard);
+                if (wasOpen) {
+                    throw runtime.primaryLost(state, lost, notCommitted());
+                }
+            }
+            return;
+        }
+        if (on && wasManual) {
             long refused = runtime.beforeCommit();
             if (refused != 0) {
                 delegate.rollback();
                 runtime.rolledBack(shard);
                 delegate.setAutoCommit(true);
+                autoCommit = true;
                 throw runtime.refusedCommit(refused);
             }
         }
-        delegate.setAutoCommit(autoCommit);
-        if (autoCommit && wasManual) {
+        try {
+            delegate.setAutoCommit(on);
+        } catch (SQLException e) {
+            if (failed(e, generation) == e) {
+                throw e;
+            }
+            autoCommit = on;
+            if (on && wasManual) {
+                transactionLost = false;
+                runtime.committed(shard);
+                throw runtime.primaryLost(state, lost, commitUnknown());
+            }
+            throw runtime.primaryLost(state, lost, transactionLost ? txLost() : "");
+        }
+        autoCommit = on;
+        if (on && wasManual) {
             runtime.committed(shard);   // JDBC: switching auto-commit on commits the open transaction
         }
+    }
+
+    @Override
+    public boolean getAutoCommit() {
+        return autoCommit;
+    }
+
+    @Override
+    public void setReadOnly(boolean a0) throws SQLException {
+        if (lost == null) {
+            delegate.setReadOnly(a0);
+        }
+        readOnly = a0;
+    }
+
+    @Override
+    public void setTransactionIsolation(int a0) throws SQLException {
+        if (lost == null) {
+            delegate.setTransactionIsolation(a0);
+        }
+        isolation = a0;
+    }
+
+    // ---- statements ----
+
+    @Override
+    public Statement createStatement() throws SQLException {
+        Connection c = live();
+        try {
+            return new NodeStatement(c.createStatement(), this, generation);
+        } catch (SQLException e) {
+            throw failed(e, generation);
+        }
+    }
+
+    @Override
+    public Statement createStatement(int a0, int a1) throws SQLException {
+        Connection c = live();
+        try {
+            return new NodeStatement(c.createStatement(a0, a1), this, generation);
+        } catch (SQLException e) {
+            throw failed(e, generation);
+        }
+    }
+
+    @Override
+    public Statement createStatement(int a0, int a1, int a2) throws SQLException {
+        Connection c = live();
+        try {
+            return new NodeStatement(c.createStatement(a0, a1, a2), this, generation);
+        } catch (SQLException e) {
+            throw failed(e, generation);
+        }
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String a0) throws SQLException {
+        Connection c = live();
+        try {
+            return new NodePreparedStatement(c.prepareStatement(a0), this, generation);
+        } catch (SQLException e) {
+            throw failed(e, generation);
+        }
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String a0, int a1, int a2) throws SQLException {
+        Connection c = live();
+        try {
+            return new NodePreparedStatement(c.prepareStatement(a0, a1, a2), this, generation);
+        } catch (SQLException e) {
+            throw failed(e, generation);
+        }
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String a0, int a1, int a2, int a3) throws SQLException {
+        Connection c = live();
+        try {
+            return new NodePreparedStatement(c.prepareStatement(a0, a1, a2, a3), this, generation);
+        } catch (SQLException e) {
+            throw failed(e, generation);
+        }
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String a0, int a1) throws SQLException {
+        Connection c = live();
+        try {
+            return new NodePreparedStatement(c.prepareStatement(a0, a1), this, generation);
+        } catch (SQLException e) {
+            throw failed(e, generation);
+        }
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String a0, int[] a1) throws SQLException {
+        Connection c = live();
+        try {
+            return new NodePreparedStatement(c.prepareStatement(a0, a1), this, generation);
+        } catch (SQLException e) {
+            throw failed(e, generation);
+        }
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String a0, String[] a1) throws SQLException {
+        Connection c = live();
+        try {
+            return new NodePreparedStatement(c.prepareStatement(a0, a1), this, generation);
+        } catch (SQLException e) {
+            throw failed(e, generation);
+        }
+    }
+
+    // ---- life cycle ----
+
+    @Override
+    public void close() throws SQLException {
+        closed = true;
+        delegate.close();
+    }
+
+    /** Closed once {@link #close()} was called; a lost connection is not closed: it is replaced when next used. */
+    @Override
+    public boolean isClosed() throws SQLException {
+        return closed || (lost == null && delegate.isClosed());
+    }
+
+    @Override
+    public boolean isValid(int a0) throws SQLException {
+        return lost == null && delegate.isValid(a0);
     }
 
     @Override
@@ -83,15 +392,7 @@ final class NodeConnection implements Connection {
         return iface.isInstance(this) || delegate.isWrapperFor(iface);
     }
 
-    @Override
-    public Statement createStatement() throws SQLException {
-        return delegate.createStatement();
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String a0) throws SQLException {
-        return delegate.prepareStatement(a0);
-    }
+    // ---- plain delegation ----
 
     @Override
     public CallableStatement prepareCall(String a0) throws SQLException {
@@ -104,28 +405,8 @@ final class NodeConnection implements Connection {
     }
 
     @Override
-    public boolean getAutoCommit() throws SQLException {
-        return delegate.getAutoCommit();
-    }
-
-    @Override
-    public void close() throws SQLException {
-        delegate.close();
-    }
-
-    @Override
-    public boolean isClosed() throws SQLException {
-        return delegate.isClosed();
-    }
-
-    @Override
     public DatabaseMetaData getMetaData() throws SQLException {
         return delegate.getMetaData();
-    }
-
-    @Override
-    public void setReadOnly(boolean a0) throws SQLException {
-        delegate.setReadOnly(a0);
     }
 
     @Override
@@ -144,11 +425,6 @@ final class NodeConnection implements Connection {
     }
 
     @Override
-    public void setTransactionIsolation(int a0) throws SQLException {
-        delegate.setTransactionIsolation(a0);
-    }
-
-    @Override
     public int getTransactionIsolation() throws SQLException {
         return delegate.getTransactionIsolation();
     }
@@ -161,16 +437,6 @@ final class NodeConnection implements Connection {
     @Override
     public void clearWarnings() throws SQLException {
         delegate.clearWarnings();
-    }
-
-    @Override
-    public Statement createStatement(int a0, int a1) throws SQLException {
-        return delegate.createStatement(a0, a1);
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String a0, int a1, int a2) throws SQLException {
-        return delegate.prepareStatement(a0, a1, a2);
     }
 
     @Override
@@ -209,43 +475,13 @@ final class NodeConnection implements Connection {
     }
 
     @Override
-    public void rollback(Savepoint a0) throws SQLException {
-        delegate.rollback(a0);
-    }
-
-    @Override
     public void releaseSavepoint(Savepoint a0) throws SQLException {
         delegate.releaseSavepoint(a0);
     }
 
     @Override
-    public Statement createStatement(int a0, int a1, int a2) throws SQLException {
-        return delegate.createStatement(a0, a1, a2);
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String a0, int a1, int a2, int a3) throws SQLException {
-        return delegate.prepareStatement(a0, a1, a2, a3);
-    }
-
-    @Override
     public CallableStatement prepareCall(String a0, int a1, int a2, int a3) throws SQLException {
         return delegate.prepareCall(a0, a1, a2, a3);
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String a0, int a1) throws SQLException {
-        return delegate.prepareStatement(a0, a1);
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String a0, int[] a1) throws SQLException {
-        return delegate.prepareStatement(a0, a1);
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String a0, String[] a1) throws SQLException {
-        return delegate.prepareStatement(a0, a1);
     }
 
     @Override
@@ -266,11 +502,6 @@ final class NodeConnection implements Connection {
     @Override
     public SQLXML createSQLXML() throws SQLException {
         return delegate.createSQLXML();
-    }
-
-    @Override
-    public boolean isValid(int a0) throws SQLException {
-        return delegate.isValid(a0);
     }
 
     @Override

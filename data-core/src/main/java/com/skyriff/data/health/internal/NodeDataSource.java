@@ -12,10 +12,10 @@ import javax.sql.DataSource;
 /**
  * One node's pool as ShardingSphere sees it. For a primary: fails at once with a {@code ShardUnavailableException}
  * naming the shard while the checks see it down, turns a failed connection attempt into one, and wraps connections in
- * {@link NodeConnection}. For a replica: a connection attempt that fails takes the replica out of the rotation and
- * the read goes to another usable replica or the primary instead, so a replica's death costs no request past the
- * pool's connection timeout. The pool behind it can be swapped when a reloaded rules file moves the node.
- * Thread-safe.
+ * {@link NodeConnection} (which turns the loss of an open connection into one too). For a replica: a connection
+ * attempt that fails takes the replica out of the rotation and the read goes to another usable replica or the primary
+ * instead, so a replica's death costs no request past the pool's connection timeout. The pool behind it can be
+ * swapped when a reloaded rules file moves the node. Thread-safe.
  *
  * <p>The getters ({@link #getJdbcUrl()}, {@link #getUsername()}) are read by ShardingSphere's storage-unit metadata;
  * there is deliberately no password getter.
@@ -50,20 +50,8 @@ public final class NodeDataSource implements DataSource {
     @Override
     public Connection getConnection() throws SQLException {
         if (state.primary) {
-            if (!state.up) {
-                throw runtime.primaryUnavailable(state, null);
-            }
-            Connection c;
-            try {
-                c = pool.getConnection();
-            } catch (SQLException e) {
-                if (HealthRuntime.isConnectFailure(e)) {
-                    runtime.suspect(state, e);
-                    throw runtime.primaryUnavailable(state, e);
-                }
-                throw e;
-            }
-            return new NodeConnection(c, runtime, state.shard);
+            HikariDataSource p = pool;
+            return new NodeConnection(primaryConnection(p), this, runtime, state, p.isAutoCommit());
         }
         SQLException failure = null;
         if (state.up) {
@@ -78,6 +66,25 @@ public final class NodeDataSource implements DataSource {
             }
         }
         return runtime.readFallback(state, failure).getConnection();
+    }
+
+    /**
+     * A pooled connection of this primary (unwrapped): fails at once while the primary is down, and takes it out when
+     * the connection attempt fails. Also used by {@link NodeConnection} to replace a lost connection.
+     */
+    Connection primaryConnection(HikariDataSource p) throws SQLException {
+        if (!state.up) {
+            throw runtime.primaryUnavailable(state, null);
+        }
+        try {
+            return p.getConnection();
+        } catch (SQLException e) {
+            if (HealthRuntime.isConnectFailure(e)) {
+                runtime.suspect(state, e);
+                throw runtime.primaryUnavailable(state, e);
+            }
+            throw e;
+        }
     }
 
     @Override
