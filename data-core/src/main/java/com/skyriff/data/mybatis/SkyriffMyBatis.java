@@ -410,14 +410,14 @@ public final class SkyriffMyBatis {
                         throw new IllegalArgumentException(where + ": @KeyRouted(user = \"" + kr.user()
                                 + "\") must be a long or Long; was " + type.getName());
                     }
-                    if (rules == null || !keyRouted && rules.table(kr.table()).isPresent()) {
+                    if (rules == null) {
                         continue;  // native ShardingSphere YAML: no table model to check; ShardingSphere routes
                     }
                     TableSpec table = rules.table(kr.table()).orElseThrow(() -> new IllegalArgumentException(where
                             + ": @KeyRouted(table = \"" + kr.table() + "\") names no table of the rules; expected one of "
                             + new TreeSet<>(rules.tables().keySet())));
-                    if (table.strategy() != Strategy.USER) {
-                        continue;  // e.g. user+month in this rules file: ShardingSphere picks the month table
+                    if (!keyRouted || table.strategy() != Strategy.USER) {
+                        continue;  // off, or e.g. user+month in this rules file: ShardingSphere picks the month table
                     }
                     String id = m.getName() + "." + method.getName();
                     SqlCommandType command = cfg.getMappedStatement(id, false).getSqlCommandType();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -345,7 +346,7 @@ public final class Report {
                 }
                 Run run = r.get();
                 double ops = run.threads() / run.seconds();
-                if (path == paths.get(0)) {
+                if (Objects.equals(path, paths.get(0))) {
                     curve.add(new Chart.Point(run.threads(), ops, run.percentileMillis("99.0")));
                     if (run.threads() == 32) {
                         target = r;
