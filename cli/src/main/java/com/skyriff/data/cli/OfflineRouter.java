@@ -1,5 +1,7 @@
 package com.skyriff.data.cli;
 
+import com.skyriff.data.guard.RefusedStatementException;
+import com.skyriff.data.guard.internal.GuardAuditor;
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.Strategy;
@@ -38,6 +40,7 @@ import org.apache.shardingsphere.infra.datasource.pool.props.domain.DataSourcePo
 import org.apache.shardingsphere.infra.executor.sql.context.ExecutionContext;
 import org.apache.shardingsphere.infra.executor.sql.context.ExecutionUnit;
 import org.apache.shardingsphere.infra.hint.HintValueContext;
+import org.apache.shardingsphere.infra.hint.SQLHintUtils;
 import org.apache.shardingsphere.infra.instance.ComputeNodeInstance;
 import org.apache.shardingsphere.infra.instance.ComputeNodeInstanceContext;
 import org.apache.shardingsphere.infra.instance.metadata.jdbc.JDBCInstanceMetaData;
@@ -212,11 +215,12 @@ final class OfflineRouter {
                 throw new IllegalArgumentException("--sql: an INSERT without a column list cannot be routed offline "
                         + "(the column order is not known without the database); name the columns");
             }
-            HintValueContext hint = new HintValueContext();
+            HintValueContext hint = SQLHintUtils.extractHint(sql);
             SQLStatementContext context = new SQLBindEngine(metaData, rules.name(), hint).bind(statement, parameters);
             ConnectionContext connection = new ConnectionContext(List::of);
             connection.setCurrentDatabaseName(rules.name());
             QueryContext query = new QueryContext(context, sql, parameters, hint, connection, metaData);
+            guard(query);
             ExecutionContext execution = new KernelProcessor().generateExecutionContext(query, globalRules, props);
             List<Unit> units = new ArrayList<>();
             for (ExecutionUnit u : execution.getExecutionUnits()) {
@@ -229,6 +233,40 @@ final class OfflineRouter {
             throw e;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("--sql: ShardingSphere cannot route the statement: " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * The layer's own guard ({@code StatementGuard}, as a service's statement meets it outside a transaction): a
+     * statement the library refuses is refused here with the library's message.
+     *
+     * @throws Refused with {@link RefusedStatementException}'s message and reason
+     */
+    private void guard(QueryContext query) {
+        try {
+            GuardAuditor.auditOffline(rules, clock, query, globalRules, metaData.getDatabase(rules.name()));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            if (e instanceof RefusedStatementException r) {
+                throw new Refused(r);
+            }
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The library would refuse the statement; the message is the library's, unchanged. Exit code 2 (invalid input). */
+    static final class Refused extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final transient RefusedStatementException refusal;
+
+        Refused(RefusedStatementException refusal) {
+            super(refusal.getMessage(), refusal);
+            this.refusal = refusal;
+        }
+
+        RefusedStatementException refusal() {
+            return refusal;
         }
     }
 

@@ -24,12 +24,15 @@ import picocli.CommandLine.Parameters;
         description = {"Where a key or a statement goes. Works offline, from the rules alone.",
                 "--table T --key K [--time TS]: the shard, the physical table, and the nodes that answer a write and a read.",
                 "--sql STATEMENT [--param V ...]: the physical statements ShardingSphere 5.5.2 would run and on which nodes, "
-                        + "computed by ShardingSphere's own parser, router and rewriter (nothing is executed). A statement on "
-                        + "a sharded table without its shard key (or month column) in the WHERE clause is flagged as a full scan.",
+                        + "computed by ShardingSphere's own parser, router and rewriter (nothing is executed). The layer's "
+                        + "own statement guard runs first: a statement the library refuses (no shard key or month range, "
+                        + "too many months, a construct ShardingSphere gets wrong across shards, a write to several shards) "
+                        + "is refused here too, with the library's message and exit code 2. A full scan the rules allow "
+                        + "(allow-full-scan) or a statement with the guard's disable hint is routed and flagged WARNING.",
                 "Reads outside a transaction go to a replica (the balancer rotates; the one shown is one of them); inside a "
                         + "transaction or a primary scope everything goes to the primary."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:routed", "2:invalid rules, arguments or statement"})
+        exitCodeList = {"0:routed", "2:invalid rules, arguments or statement, or the library would refuse the statement"})
 final class RouteCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "RULES.yaml", description = "The compact rules file.")
     Path file;

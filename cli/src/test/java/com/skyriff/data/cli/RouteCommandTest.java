@@ -112,16 +112,46 @@ class RouteCommandTest {
     }
 
     @Test
-    void routeSql_noShardKey_isFlaggedAsAFullScan() {
+    void routeSql_noShardKey_isRefusedWithTheLibrarysMessage() {
         Cli.Result r = cli.run("route", rules.toString(), "--sql", "SELECT count(*) FROM watch_event WHERE video_id = 7");
-        assertThat(r.code()).isZero();
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("skyriff route: watch_event: SELECT without a user_id condition would run on every "
+                + "shard (2 shards x 14 months); add user_id = ? or user_id IN (...), or set "
+                + "tables.watch_event.allow-full-scan: true for admin jobs" + System.lineSeparator());
+        Cli.Result json = cli.run("route", rules.toString(), "--sql", "DELETE FROM users WHERE name = 'x'", "--json");
+        assertThat(json.code()).isEqualTo(2);
+        assertThat(json.out()).contains("\"ok\": false", "\"exitCode\": 2",
+                "\"error\": \"users: DELETE without a user_id condition would run on every shard (2 shards)");
+    }
+
+    @Test
+    void routeSql_fullScanTheRulesAllow_isRoutedAndFlagged() {
+        Path allowing = Cli.write(dir, "allowing.yaml", Cli.RULES.replace(
+                "watch_event: { strategy: user+month,", "watch_event: { allow-full-scan: true, strategy: user+month,"));
+        Cli.Result r = cli.run("route", allowing.toString(), "--sql", "SELECT count(*) FROM watch_event WHERE video_id = 7");
+        assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.out()).contains(
                 "WARNING full scan: watch_event has no shard key user_id in the WHERE clause, so the statement runs on every shard (2)",
                 "WARNING full scan: watch_event has no created_at in the WHERE clause, so the statement runs on every month table "
                         + "of the window (14 per shard)");
         assertThat(r.out()).contains("shard1 replica 0", "watch_event_202601", "watch_event_202702");
-        Cli.Result json = cli.run("route", rules.toString(), "--sql", "DELETE FROM users WHERE name = 'x'", "--json");
-        assertThat(json.out()).contains("\"fullScan\": true", "\"node\": \"shard0 primary\"", "\"node\": \"shard1 primary\"");
+        Cli.Result hinted = cli.run("route", rules.toString(), "--sql",
+                "/* SHARDINGSPHERE_HINT: DISABLE_AUDIT_NAMES=skyriff_guard */ DELETE FROM users WHERE name = 'x'", "--json");
+        assertThat(hinted.code()).as(hinted.toString()).isZero();
+        assertThat(hinted.out()).contains("\"fullScan\": true", "\"node\": \"shard0 primary\"", "\"node\": \"shard1 primary\"");
+    }
+
+    @Test
+    void routeSql_crossShardWriteAndUnmergeableConstruct_areRefusedAsTheLibraryDoes() {
+        Cli.Result cross = cli.run("route", rules.toString(), "--sql", "UPDATE users SET name = 'x' WHERE user_id IN (1, 42)");
+        assertThat(cross.code()).as(cross.toString()).isEqualTo(2);
+        assertThat(cross.err()).startsWith("skyriff route: cross-shard-transactions: refuse - UPDATE users writes to 2 shards "
+                + "[shard0, shard1] in one statement");
+        Cli.Result having = cli.run("route", rules.toString(), "--sql",
+                "SELECT user_id, count(*) FROM users WHERE user_id IN (1, 42) GROUP BY user_id HAVING count(*) > 1");
+        assertThat(having.code()).as(having.toString()).isEqualTo(2);
+        assertThat(having.err()).startsWith("skyriff route: users: HAVING in a SELECT that spans 2 shard tables");
     }
 
     @Test

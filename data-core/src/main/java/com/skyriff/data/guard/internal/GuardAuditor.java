@@ -28,6 +28,24 @@ public final class GuardAuditor implements SQLAuditor<TransactionRule> {
         }
     }
 
+    /**
+     * The guard's decision on one statement without a running data source (the CLI's offline {@code route --sql}):
+     * the same {@link StatementGuard} the layer runs, over a health runtime that is never started (no pools, no
+     * checks), as for an autocommit statement outside any transaction. Returns normally when the layer would run the
+     * statement.
+     *
+     * @throws com.skyriff.data.guard.RefusedStatementException (sneakily) with the layer's own message when it
+     *         would refuse it
+     */
+    public static void auditOffline(com.skyriff.data.rules.Rules rules, java.time.Clock clock, QueryContext queryContext,
+                                    RuleMetaData globalRuleMetaData, ShardingSphereDatabase database) {
+        com.skyriff.data.health.internal.HealthRuntime runtime = com.skyriff.data.health.internal.HealthRuntime.create(
+                rules, java.util.Map.of(), node -> {
+                    throw new IllegalStateException("offline: no pools");
+                }, (name, pool) -> { }, null, null, clock);
+        new StatementGuard(runtime, globalRuleMetaData, database).audit(queryContext);
+    }
+
     @Override
     public int getOrder() {
         return ORDER;
