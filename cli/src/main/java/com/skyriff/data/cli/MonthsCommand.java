@@ -25,8 +25,9 @@ import picocli.CommandLine.Parameters;
                         + "archive schema). A dry run unless --yes is given. Refused while the rules' window still "
                         + "includes those months."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done (or planned), or, without an action, every month of every window exists",
-                "1:a database failed, or months of a window are missing",
+        exitCodeList = {"0:done (or planned), or, without an action, every month of every window exists (or the "
+                        + "rules set create-missing-months: true, so the layer creates the missing ones when it starts)",
+                "1:a database failed, or months of a window are missing and the rules do not set create-missing-months: true",
                 "2:invalid rules or arguments"})
 final class MonthsCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "RULES.yaml", description = "The compact rules file.")
@@ -108,11 +109,13 @@ final class MonthsCommand extends BaseCommand {
 
     private int status(Rules rules, List<Months.Status> status) {
         boolean problem = false;
+        boolean anyMissing = false;
         List<Map<String, Object>> rows = new ArrayList<>();
         TextTable t = new TextTable("table", "shard", "window", "month tables", "missing");
         for (Months.Status s : status) {
             boolean missing = !s.missing().isEmpty();
             problem |= s.error() != null || missing && !rules.createMissingMonths();
+            anyMissing |= missing;
             String existing = s.existing().isEmpty() ? "none"
                     : s.existing().get(0) + ".." + s.existing().get(s.existing().size() - 1) + " (" + s.existing().size() + ")";
             t.row(s.table(), s.shard(), s.window(), s.error() != null ? "ERROR " + s.error() : existing,
@@ -130,13 +133,17 @@ final class MonthsCommand extends BaseCommand {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("command", "months");
             m.put("ok", !problem);
+            m.put("createMissingMonths", rules.createMissingMonths());
             m.put("tables", rows);
             printJson(m);
         } else {
             t.print(out());
-            if (problem) {
+            if (anyMissing && !rules.createMissingMonths()) {
                 out().println("months of a window are missing (the layer refuses to start): run 'skyriff months "
                         + file + " --ahead N', or set create-missing-months: true");
+            } else if (anyMissing) {
+                out().println("months of a window are missing; create-missing-months: true, so the layer creates them "
+                        + "when it starts (exit 0); 'skyriff months " + file + " --ahead N' creates them now");
             }
         }
         return problem ? SkyriffCli.FAILURE : SkyriffCli.OK;

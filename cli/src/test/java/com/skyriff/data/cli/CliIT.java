@@ -2,6 +2,11 @@ package com.skyriff.data.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.skyriff.data.SkyriffData;
+import com.skyriff.data.guard.RefusedStatementException;
+import com.skyriff.data.rules.Rules;
+import com.skyriff.data.rules.RulesReader;
+import com.skyriff.data.rules.UserBuckets;
 import com.skyriff.data.testkit.LocalTopology;
 import com.skyriff.data.testkit.PgNode;
 import com.skyriff.data.testkit.PgShard;
@@ -16,6 +21,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -105,6 +112,22 @@ class CliIT {
     }
 
     @Test
+    @Order(1)
+    void months_missingMonths_exitOneUnlessTheRulesCreateThem() {
+        Cli.Result r = cli.run("months", rules.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).contains("months of a window are missing (the layer refuses to start): run 'skyriff months "
+                + rules + " --ahead N', or set create-missing-months: true");
+        Path creating = Cli.write(dir, "creating.yaml", readRules().replace("bucket-count: 64", "bucket-count: 64\ncreate-missing-months: true"));
+        Cli.Result waived = cli.run("months", creating.toString());
+        assertThat(waived.code()).as(waived.toString()).isZero();
+        assertThat(waived.out()).contains("[2026-10, 2026-11, 2026-12]", "months of a window are missing; "
+                + "create-missing-months: true, so the layer creates them when it starts (exit 0)");
+        assertThat(cli.run("months", creating.toString(), "--json").out()).contains("\"ok\": true", "\"createMissingMonths\": true",
+                "\"missing\": [\n        \"2026-10\",");
+    }
+
+    @Test
     @Order(2)
     void validateConnect_swappedRolesAndDeadNode_areEachReported() throws IOException {
         String primary = db.shards().get(0).primary().jdbcUrl();
@@ -153,6 +176,47 @@ class CliIT {
 
     @Test
     @Order(5)
+    void routeSql_sameStatementsThroughTheLibrary_refusedOrRoutedAlike() throws SQLException {
+        long a = 1;
+        long b = 2;
+        while (UserBuckets.bucketOf(b, 64) < 32 == UserBuckets.bucketOf(a, 64) < 32) {
+            b++;
+        }
+        List<String> statements = List.of(
+                "SELECT count(*) FROM watch_event WHERE video_id = 7",
+                "DELETE FROM users WHERE name = 'x'",
+                "UPDATE users SET name = 'x' WHERE user_id IN (" + a + ", " + b + ")",
+                "SELECT user_id, count(*) FROM users WHERE user_id IN (" + a + ", " + b + ") GROUP BY user_id HAVING count(*) > 1",
+                "SELECT name FROM users WHERE user_id = " + a,
+                "SELECT count(*) FROM watch_event WHERE user_id = " + a
+                        + " AND created_at >= '2026-11-01 00:00:00+00' AND created_at < '2026-12-01 00:00:00+00'");
+        Rules parsed = RulesReader.parse(readRules(), "rules.yaml", Map.of("PG_USER", db.shards().get(0).primary().user(),
+                "PG_PASSWORD", db.shards().get(0).primary().password())::get, Cli.CLOCK);
+        int refused = 0;
+        try (SkyriffData data = SkyriffData.builder().rules(parsed).clock(Cli.CLOCK).build()) {
+            for (String sql : statements) {
+                String libraryRefusal = null;
+                try (Connection c = data.dataSource().getConnection(); Statement s = c.createStatement()) {
+                    s.execute(sql);
+                } catch (RefusedStatementException e) {
+                    libraryRefusal = e.getMessage();
+                }
+                Cli.Result r = cli.run("route", rules.toString(), "--sql", sql);
+                if (libraryRefusal != null) {
+                    refused++;
+                    assertThat(r.code()).as(sql + "\n" + r).isEqualTo(2);
+                    assertThat(r.err()).as(sql).isEqualTo("skyriff route: " + libraryRefusal + System.lineSeparator());
+                } else {
+                    assertThat(r.code()).as(sql + "\n" + r).isZero();
+                    assertThat(r.out()).as(sql).contains("physical statement").doesNotContain("WARNING");
+                }
+            }
+        }
+        assertThat(refused).as("statements the library refused").isEqualTo(4);
+    }
+
+    @Test
+    @Order(6)
     void migrate_oneShardUnreachable_stopsThereAndSaysWhatWasAppliedWhere() throws IOException {
         Cli.write(migrations, "V2__add_kind.sql", "ALTER TABLE watch_event ADD COLUMN kind smallint NOT NULL DEFAULT 0;");
         String dead = "jdbc:postgresql://127.0.0.1:" + closedPort() + "/cli_it";
@@ -170,7 +234,7 @@ class CliIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void monthsAheadAndDrift_newMonthsMatchTheMigratedOnes() {
         Cli.Result status = cli.run("months", rules.toString());
         assertThat(status.code()).as(status.toString()).isZero();
@@ -188,7 +252,7 @@ class CliIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void drift_handMadeChange_isNamedAndExitsOne() throws SQLException {
         execute(db.shards().get(1).primary(), "ALTER TABLE watch_event_202701 ADD COLUMN note text");
         db.shards().get(1).awaitReplicaCatchUp(Duration.ofSeconds(30));
@@ -203,7 +267,7 @@ class CliIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void monthsDropBefore_isADryRunByDefaultAndRefusedInsideTheWindow() {
         Cli.Result refused = cli.run("months", rules.toString(), "--drop-before", "2026-11");
         assertThat(refused.code()).isEqualTo(2);
@@ -220,7 +284,7 @@ class CliIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void planConnect_countsTheRowsThatWouldMove() throws SQLException {
         for (long id = 1; id <= 200; id++) {
             String shard = com.skyriff.data.rules.UserBuckets.bucketOf(id, 64) < 32 ? "0" : "1";
