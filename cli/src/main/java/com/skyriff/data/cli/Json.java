@@ -1,86 +1,123 @@
 package com.skyriff.data.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.Map;
 
-/** Writes maps, lists, strings, numbers, booleans and null as JSON (for {@code --json}). Stateless. */
+/**
+ * Writes maps, lists, strings, numbers, booleans and null as JSON (for {@code --json}) with Jackson (on the classpath
+ * through ShardingSphere). Any other value is written as its {@code toString()} (so a {@code Secret} stays masked and
+ * no bean is serialized by reflection). The layout is the one scripts already read: two-space indent, {@code "key": value},
+ * one array element per line, {@code {}} and {@code []} when empty. Thread-safe.
+ */
 final class Json {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ObjectWriter WRITER = new ObjectMapper().writer(new Layout());
+
     private Json() {
     }
 
     static String write(Object value) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, value, 0);
-        return sb.toString();
+        try {
+            return WRITER.writeValueAsString(node(value));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    private static void write(StringBuilder sb, Object v, int indent) {
+    private static JsonNode node(Object v) {
         if (v == null) {
-            sb.append("null");
-        } else if (v instanceof String s) {
-            string(sb, s);
-        } else if (v instanceof Number || v instanceof Boolean) {
-            sb.append(v);
-        } else if (v instanceof Map<?, ?> m) {
-            if (m.isEmpty()) {
-                sb.append("{}");
-                return;
-            }
-            sb.append("{\n");
-            Iterator<? extends Map.Entry<?, ?>> it = m.entrySet().iterator();
-            while (it.hasNext()) {
-                Map.Entry<?, ?> e = it.next();
-                pad(sb, indent + 1);
-                string(sb, String.valueOf(e.getKey()));
-                sb.append(": ");
-                write(sb, e.getValue(), indent + 1);
-                sb.append(it.hasNext() ? ",\n" : "\n");
-            }
-            pad(sb, indent);
-            sb.append('}');
-        } else if (v instanceof Collection<?> c) {
-            if (c.isEmpty()) {
-                sb.append("[]");
-                return;
-            }
-            sb.append("[\n");
-            Iterator<?> it = c.iterator();
-            while (it.hasNext()) {
-                pad(sb, indent + 1);
-                write(sb, it.next(), indent + 1);
-                sb.append(it.hasNext() ? ",\n" : "\n");
-            }
-            pad(sb, indent);
-            sb.append(']');
-        } else {
-            string(sb, v.toString());
+            return NODES.nullNode();
         }
+        if (v instanceof String s) {
+            return NODES.textNode(s);
+        }
+        if (v instanceof Boolean b) {
+            return NODES.booleanNode(b);
+        }
+        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            return NODES.numberNode(((Number) v).longValue());
+        }
+        if (v instanceof Double d) {
+            return NODES.numberNode(d);
+        }
+        if (v instanceof Float f) {
+            return NODES.numberNode(f);
+        }
+        if (v instanceof BigDecimal d) {
+            return NODES.numberNode(d);
+        }
+        if (v instanceof BigInteger i) {
+            return NODES.numberNode(i);
+        }
+        if (v instanceof Map<?, ?> m) {
+            ObjectNode o = NODES.objectNode();
+            m.forEach((k, x) -> o.set(String.valueOf(k), node(x)));
+            return o;
+        }
+        if (v instanceof Collection<?> c) {
+            ArrayNode a = NODES.arrayNode();
+            c.forEach(x -> a.add(node(x)));
+            return a;
+        }
+        return NODES.textNode(v.toString());
     }
 
-    private static void pad(StringBuilder sb, int indent) {
-        sb.append("  ".repeat(indent));
-    }
+    /** {@code "key": value} (Jackson's default is {@code "key" : value}), arrays one element per line, no space in {@code {}}. */
+    private static final class Layout extends DefaultPrettyPrinter {
+        private static final long serialVersionUID = 1L;
 
-    private static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
+        Layout() {
+            DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+            indentObjectsWith(indenter);
+            indentArraysWith(indenter);
         }
-        sb.append('"');
+
+        Layout(Layout base) {
+            super(base);
+        }
+
+        @Override
+        public DefaultPrettyPrinter createInstance() {
+            return new Layout(this);
+        }
+
+        @Override
+        public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(": ");
+        }
+
+        @Override
+        public void writeEndObject(JsonGenerator g, int entries) throws IOException {
+            if (entries == 0) {
+                _nesting--;
+                g.writeRaw('}');
+                return;
+            }
+            super.writeEndObject(g, entries);
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator g, int values) throws IOException {
+            if (values == 0) {
+                _nesting--;
+                g.writeRaw(']');
+                return;
+            }
+            super.writeEndArray(g, values);
+        }
     }
 }

@@ -5,7 +5,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** A plain-text table with aligned columns, for human-readable output. Not thread-safe. */
+/**
+ * A plain-text table with aligned columns, for human-readable output. Not thread-safe.
+ *
+ * <p>Not picocli's {@code Help.TextTable}: that one lays out usage help in columns of fixed widths given up front and
+ * wraps or truncates what does not fit. Our cells are JDBC URLs, physical SQL and table names that a DBA copies and
+ * greps, so each column is as wide as its widest cell and nothing is wrapped; with picocli we would still compute the
+ * widths ourselves (the whole of this class but {@link #line}) and then fight its wrapping and trailing padding.
+ */
 final class TextTable {
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
