@@ -4,6 +4,7 @@ import com.skyriff.data.migrations.MigrationException;
 import com.skyriff.data.migrations.Progress;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.RulesException;
+import com.skyriff.data.rules.RulesProblem;
 import com.skyriff.data.rules.RulesReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -44,7 +45,7 @@ abstract class BaseCommand implements Callable<Integer> {
         try {
             return execute();
         } catch (RulesException e) {
-            return fail(SkyriffCli.INVALID, e.getMessage().lines().findFirst().orElse(""), e.problems());
+            return fail(SkyriffCli.INVALID, e.getMessage().lines().findFirst().orElse(""), e.details());
         } catch (IllegalArgumentException e) {
             return fail(SkyriffCli.INVALID, e.getMessage(), List.of());
         } catch (MigrationException | IllegalStateException e) {
@@ -54,19 +55,19 @@ abstract class BaseCommand implements Callable<Integer> {
         }
     }
 
-    private int fail(int code, String message, List<String> problems) {
+    private int fail(int code, String message, List<RulesProblem> problems) {
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("command", spec.name());
             m.put("ok", false);
             m.put("exitCode", code);
             m.put("error", message);
-            m.put("problems", problems);
+            m.put("problems", problems.stream().map(ValidateCommand::problemJson).toList());
             out().println(Json.write(m));
         } else {
             err().println("skyriff " + spec.name() + ": " + message);
-            for (String p : problems) {
-                err().println("  " + p);
+            for (RulesProblem p : problems) {
+                err().println("  " + p.message());
             }
         }
         return code;
@@ -104,14 +105,16 @@ abstract class BaseCommand implements Callable<Integer> {
         return RulesReader.parse(text, file.getFileName().toString(), root.env, root.clock);
     }
 
-    /** Progress lines on standard error: {@code [migrate] shard1 primary: V2 add kind: watch_event_202611 (3/11)}. */
+    /**
+     * Progress on standard error, one line per node (see {@link ProgressBar}); none with {@code --json}, so a script
+     * that merges both streams still reads one JSON document.
+     */
     Progress progress() {
-        PrintWriter err = err();
-        String name = spec.name();
-        return (where, what, done, total) -> {
-            err.println("[" + name + "] " + where + ": " + what + " (" + done + "/" + total + ")");
-            err.flush();
-        };
+        if (json) {
+            return Progress.NONE;
+        }
+        return new ProgressBar(err(), spec.name(), ProgressBar.Mode.of(root.env.apply("SKYRIFF_PROGRESS"),
+                System.console() != null));
     }
 
     void printJson(Object value) {

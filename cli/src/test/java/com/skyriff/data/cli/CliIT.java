@@ -149,6 +149,48 @@ class CliIT {
     }
 
     @Test
+    @Order(2)
+    void validateConnect_replicaOfTheOtherShardAndOnePrimaryTwice_areNamed() throws IOException {
+        PgShard s0 = db.shards().get(0);
+        PgShard s1 = db.shards().get(1);
+        Path crossed = Cli.write(dir, "crossed.yaml", rulesYaml(s0.primary().jdbcUrl(), s1.replicas().get(0).jdbcUrl()));
+        Cli.Result r = cli.run("validate", crossed.toString(), "--connect");
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        String sysid0 = systemIdentifier(s0.primary());
+        String sysid1 = systemIdentifier(s1.primary());
+        assertThat(sysid0).isNotEqualTo(sysid1);
+        assertThat(r.out()).as(r.toString()).contains("  shards[0].replicas[0].url (shard0 replica 0) is a standby of shard1's "
+                        + "primary, not of shard0's primary: system identifier " + sysid1 + ", shard0's primary has " + sysid0,
+                "  shards[1].replicas[0].url (shard1 replica 0) is the same PostgreSQL server as shards[0].replicas[0].url "
+                        + "(shard0 replica 0): system identifier " + sysid1);
+        assertThat(r.out()).containsPattern("it streams from [^;]+:" + s1.primary().port() + "; was '"
+                + java.util.regex.Pattern.quote(s1.replicas().get(0).jdbcUrl()) + "', expected a standby of shard0's primary");
+
+        Path twice = Cli.write(dir, "twice.yaml", rulesYaml(s0.primary().jdbcUrl(), s0.replicas().get(0).jdbcUrl())
+                .replace(s1.primary().jdbcUrl(), s0.primary().jdbcUrl()));
+        Cli.Result t = cli.run("validate", twice.toString(), "--connect", "--json");
+        assertThat(t.code()).as(t.toString()).isEqualTo(2);
+        assertThat(t.out()).contains("\"key\": \"shards[1].primary.url\"",
+                "\"message\": \"shards[1].primary.url (shard1 primary) is the same PostgreSQL server as shards[0].primary.url "
+                        + "(shard0 primary): system identifier " + sysid0 + ", data directory ",
+                "two shards on one primary each see the other's rows: give shard1 its own primary",
+                "shards[1].replicas[0].url (shard1 replica 0) is a standby of another cluster, not of shard1's primary: "
+                        + "system identifier " + sysid1 + ", shard1's primary has " + sysid0);
+        assertThat(t.out()).contains("\"clockSkewMs\": ").doesNotContain("'s clock is ");
+    }
+
+    static String systemIdentifier(PgNode n) {
+        try (Connection c = DriverManager.getConnection(n.jdbcUrl(), n.user(), n.password());
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT system_identifier::text FROM pg_control_system()")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     @Order(3)
     void ddl_offline_printsTheExpandedStatementsPerShard() {
         Cli.Result r = cli.run("ddl", rules.toString(), "--migrations", migrations.toString());
@@ -167,9 +209,12 @@ class CliIT {
         Cli.Result first = cli.run("migrate", rules.toString(), "-m", migrations.toString());
         assertThat(first.code()).as(first.toString()).isZero();
         assertThat(first.out()).contains("shard0 primary  done    V1 create  schema version empty -> 1", "migrate: done");
-        assertThat(first.err()).contains("[migrate] shard1 primary: V1 create: watch_event_202611 (3/10)");
+        assertThat(first.err()).contains("[migrate] shard1 primary: 10/10 (100%) done").doesNotContain("\r");
+        assertThat(first.err().lines().filter(l -> l.startsWith("[migrate] shard1 primary: ")))
+                .as("a line per quarter of the node's steps, not one per step").hasSizeBetween(2, 4);
         Cli.Result second = cli.run("migrate", rules.toString(), "-m", migrations.toString(), "--json");
         assertThat(second.code()).isZero();
+        assertThat(second.err()).as("--json: no progress").isEmpty();
         assertThat(second.out()).contains("\"ok\": true", "\"changed\": false", "\"status\": \"UP_TO_DATE\"");
         assertThat(cli.run("validate", rules.toString(), "--connect").code()).isZero();
     }

@@ -35,7 +35,7 @@ class ValidateCommandTest {
         return Stream.of(
                 Arguments.of("name: [unclosed\nshards: x\n", "rules.yaml:2: malformed YAML: expected ',' or ']', but got :"),
                 Arguments.of("- a\n- b\n", "rules.yaml:1: the rules file must be a YAML mapping with keys [name, bucket-count,"),
-                Arguments.of("nmae: x\n" + Cli.RULES, "rules.yaml:1: nmae is not a known key; expected one of [name, bucket-count,"),
+                Arguments.of("nmae: x\n" + Cli.RULES, "rules.yaml:1: nmae is not a known key (did you mean 'name'?); expected one of [name, bucket-count,"),
                 Arguments.of("name: a\n" + Cli.RULES, "rules.yaml:2: name is given twice"),
                 Arguments.of(with("name: skyriff", "name: Bad-Name"),
                         "rules.yaml:1: name must be a lower-case identifier; was 'Bad-Name', expected [a-z_][a-z0-9_]*"),
@@ -84,13 +84,13 @@ class ValidateCommandTest {
                 Arguments.of(with("name: skyriff", "name: skyriff\npool: { connection-timeout-ms: 10 }"),
                         "rules.yaml:2: pool.connection-timeout-ms is too small; was '10', expected >= 250"),
                 Arguments.of(with("name: skyriff", "name: skyriff\npool: { max-size: 10 }"),
-                        "rules.yaml:2: pool.max-size is not a known key; expected one of [maximum-size, minimum-idle,"),
+                        "rules.yaml:2: pool.max-size is not a known key (did you mean 'maximum-size'?); expected one of [maximum-size, minimum-idle,"),
                 Arguments.of(with("    buckets: 512-1023\n", ""),
                         "rules.yaml:8: shards[1].buckets is missing; with 2 shards each shard must list the buckets it owns (0..1023)"),
                 Arguments.of(with("buckets: 512-1023", "buckets: 512-2000"),
                         "rules.yaml:9: shards[1].buckets has a range outside the buckets; was '512-2000', expected ranges within 0-1023"),
                 Arguments.of(with("buckets: 512-1023", "buckets: 500-1023"),
-                        "rules.yaml:9: shards[1].buckets overlaps shards[0] at bucket 500; was '500-1023', expected each bucket owned by one shard"),
+                        "rules.yaml:9: shards[1].buckets overlaps shards[0] at buckets 500-511; was '500-1023', expected each bucket owned by one shard"),
                 Arguments.of(with("buckets: 512-1023", "buckets: 600-1023"),
                         "rules.yaml:3: shards[*].buckets leave buckets [512-599] without a shard; every bucket 0-1023 needs exactly one"),
                 Arguments.of(with("buckets: 512-1023", "buckets: a-b"), "rules.yaml:9: shards[1].buckets is not a bucket range; was 'a-b'"),
@@ -181,8 +181,51 @@ class ValidateCommandTest {
         Path file = Cli.write(dir, "rules.yaml", with("bucket-count: 1024", "bucket-count: 0"));
         Cli.Result r = cli.run("validate", file.toString(), "--json");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.out()).contains("\"valid\": false", "\"format\": \"compact\"",
-                "\"rules.yaml:2: bucket-count is out of range; was '0', expected 1..65536\"");
+        assertThat(r.out()).contains("\"valid\": false", "\"format\": \"compact\"", """
+                  "problems": [
+                    {
+                      "file": "rules.yaml",
+                      "line": 2,
+                      "key": "bucket-count",
+                      "value": "0",
+                      "expected": "1..65536",
+                      "message": "rules.yaml:2: bucket-count is out of range; was '0', expected 1..65536"
+                    }
+                  ]""".indent(2).stripTrailing());
+    }
+
+    @Test
+    void validate_jsonUnknownKey_objectCarriesKeyValueAndSuggestion() {
+        Path file = Cli.write(dir, "rules.yaml", with("users:       { strategy: user, key: user_id }",
+                "users:       { stratgy: user, strategy: user, key: user_id }"));
+        Cli.Result r = cli.run("validate", file.toString(), "--json");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).contains("\"line\": 13", "\"key\": \"tables.users.stratgy\"", "\"value\": \"stratgy\"",
+                "\"expected\": \"one of [strategy, key, time,",
+                "\"message\": \"rules.yaml:13: tables.users.stratgy is not a known key (did you mean 'strategy'?); expected one of [");
+    }
+
+    @Test
+    void validate_everyUnsetVariable_isNamedAtOnce() {
+        Path file = Cli.write(dir, "rules.yaml", Cli.RULES.replace("jdbc:postgresql://pg1-r1:5432/skyriff", "${PG1_REPLICA_URL}"));
+        Cli.Result r = new Cli().run("validate", file.toString(), "--json");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).contains("shards[0].primary.password: ${PG_PASSWORD} is not set in the environment",
+                "shards[1].primary.password: ${PG_PASSWORD} is not set in the environment",
+                "shards[1].replicas[0]: ${PG1_REPLICA_URL} is not set in the environment");
+    }
+
+    @Test
+    void skewProblem_pastTheThreshold_namesTheNodeTheSkewAndWhy() {
+        com.skyriff.data.rules.Rules rules = RulesReader.parse(Cli.RULES, "rules.yaml", Map.of("PG_PASSWORD", "s3cret")::get, Cli.CLOCK);
+        com.skyriff.data.rules.PhysicalNode n = rules.nodes().get(1);
+        assertThat(NodeProbe.skewProblem(n, NodeProbe.MAX_SKEW_MS)).isNull();
+        assertThat(NodeProbe.skewProblem(n, -NodeProbe.MAX_SKEW_MS)).isNull();
+        assertThat(NodeProbe.skewProblem(n, -5_300)).isEqualTo("shard0 replica 0's clock is 5300 ms behind this machine's at "
+                + "jdbc:postgresql://pg0-r1:5432/skyriff; expected within 2000 ms (month tables are chosen by the application's "
+                + "clock, rows stamped by the database's: around a month boundary they disagree for as long as the skew); "
+                + "synchronize the clocks (NTP)");
+        assertThat(NodeProbe.skewProblem(n, 2_001)).startsWith("shard0 replica 0's clock is 2001 ms ahead of this machine's");
     }
 
     @Test

@@ -468,17 +468,24 @@ public final class Rules {
                         out.add(Problem.of(at, "has a range outside the buckets", r, "ranges within 0-" + (bucketCount - 1)));
                         continue;
                     }
-                    boolean reported = false;
+                    // every overlapping stretch, whole: "overlaps shards[0] at buckets 500-511"
+                    List<String> overlaps = new ArrayList<>();
                     for (int b = r.from(); b <= r.to(); b++) {
-                        if (owner[b] >= 0 && owner[b] != i) {
-                            if (!reported) {
-                                out.add(Problem.of(at, "overlaps shards[" + owner[b] + "] at bucket " + b, r,
-                                        "each bucket owned by one shard"));
-                                reported = true;
+                        int other = owner[b];
+                        if (other >= 0 && other != i) {
+                            int start = b;
+                            while (b + 1 <= r.to() && owner[b + 1] == other) {
+                                b++;
                             }
+                            overlaps.add("shards[" + other + "] at " + (start == b ? "bucket " + start
+                                    : "buckets " + new BucketRange(start, b)));
                             continue;
                         }
                         owner[b] = i;
+                    }
+                    if (!overlaps.isEmpty()) {
+                        out.add(Problem.of(at, "overlaps " + String.join(" and ", overlaps), r,
+                                "each bucket owned by one shard"));
                     }
                 }
             }
@@ -596,16 +603,20 @@ public final class Rules {
         }
     }
 
-    /** One problem: the key path it is about (for locating it in a file) and the full text. */
-    record Problem(String key, String text) {
+    /**
+     * One problem: the key path it is about (for locating it in a file), the full text, and the value and expected
+     * values it names (null when none).
+     */
+    record Problem(String key, String text, String value, String expected) {
         static Problem of(String key, String what, Object value, Object expected) {
             String was = value == null ? "" : "; was '" + value + "'";
             String exp = expected == null ? "" : (value == null ? "; expected " : ", expected ") + expected;
-            return new Problem(key, key + " " + what + was + exp);
+            return new Problem(key, key + " " + what + was + exp, value == null ? null : String.valueOf(value),
+                    expected == null ? null : String.valueOf(expected));
         }
 
         static Problem plain(String key, String text) {
-            return new Problem(key, text);
+            return new Problem(key, text, null, null);
         }
     }
 

@@ -9,15 +9,31 @@ import java.util.List;
 public final class RulesException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
     private final List<String> problems;
+    private final List<RulesProblem> details;
 
     public RulesException(String source, List<String> problems) {
+        this(source, problems, problems.stream().map(p -> new RulesProblem(source, null, null, null, null, p)).toList());
+    }
+
+    private RulesException(String source, List<String> problems, List<RulesProblem> details) {
         super(render(source, problems));
         this.problems = List.copyOf(problems);
+        this.details = List.copyOf(details);
+    }
+
+    /** Structured problems (file, line, key, value, expected, message), in the order of {@link #problems()}. */
+    static RulesException of(String source, List<RulesProblem> details) {
+        return new RulesException(source, details.stream().map(RulesProblem::message).toList(), details);
     }
 
     /** Each problem on its own, as rendered in the message. */
     public List<String> problems() {
         return problems;
+    }
+
+    /** Each problem as a value: where it is (file, line, key), the value found, what is expected, and its message. */
+    public List<RulesProblem> details() {
+        return details;
     }
 
     private static String render(String source, List<String> problems) {

@@ -195,7 +195,7 @@ public final class RulesReader {
             }
         }
         if (!all.isEmpty()) {
-            throw new RulesException(source, all.stream().map(this::locate).toList());
+            throw RulesException.of(source, all.stream().map(this::detail).toList());
         }
         return b.build();
     }
@@ -595,7 +595,11 @@ public final class RulesReader {
             String path = at.isEmpty() ? k : at + "." + k;
             lines.put(path, line(t.getKeyNode()));
             if (!allowed.contains(k)) {
-                problem(path, t.getKeyNode(), "is not a known key; expected one of " + allowed, null);
+                String near = suggest(k, allowed);
+                lines.putIfAbsent(path, line(t.getKeyNode()));
+                reportedKeys.add(path);
+                problems.add(new Rules.Problem(path, path + " is not a known key" + (near == null ? ""
+                        : " (did you mean '" + near + "'?)") + "; expected one of " + allowed, k, "one of " + allowed));
             } else if (out.put(k, t.getValueNode()) != null) {
                 problem(path, t.getKeyNode(), "is given twice", null);
             }
@@ -707,8 +711,74 @@ public final class RulesReader {
             lines.putIfAbsent(key, line(n));
         }
         reportedKeys.add(key);
-        problems.add(Rules.Problem.plain(key, key + " " + what + (was == null ? "" : "; was '" + was + "'")
-                + (expected == null ? "" : (was == null ? "; expected " : ", expected ") + expected)));
+        problems.add(new Rules.Problem(key, key + " " + what + (was == null ? "" : "; was '" + was + "'")
+                + (expected == null ? "" : (was == null ? "; expected " : ", expected ") + expected),
+                was == null ? null : String.valueOf(was), expected));
+    }
+
+    /**
+     * The known key closest to an unknown one (edit distance at most 2, one starts the other as {@code replica}, or
+     * its words abbreviate the known key's as {@code max-size}); null when none is close.
+     */
+    static String suggest(String unknown, List<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        String u = unknown.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        for (String k : known) {
+            int d = distance(u, k);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        if (bestDistance <= Math.min(2, Math.max(1, u.length() / 3))) {
+            return best;
+        }
+        for (String k : known) {
+            if (u.length() >= 4 && (k.startsWith(u) || u.startsWith(k) && k.length() >= 4) || abbreviates(u, k)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** Whether each dash-separated word of {@code u} starts the same word of {@code k} ({@code max-size}, {@code maximum-size}). */
+    private static boolean abbreviates(String u, String k) {
+        String[] a = u.split("-");
+        String[] b = k.split("-");
+        if (a.length != b.length || a.length < 2) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i].isEmpty() || !b[i].startsWith(a[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Levenshtein distance (with adjacent transpositions counted once). */
+    private static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     /**
@@ -724,14 +794,15 @@ public final class RulesReader {
         return false;
     }
 
-    private String locate(Rules.Problem p) {
+    private RulesProblem detail(Rules.Problem p) {
         Integer line = lines.get(p.key());
         String k = p.key();
         while (line == null && k.contains(".")) {
             k = k.substring(0, k.lastIndexOf('.'));
             line = lines.get(k);
         }
-        return source + (line == null ? "" : ":" + line) + ": " + p.text();
+        return new RulesProblem(source, line, p.key(), p.value(), p.expected(),
+                source + (line == null ? "" : ":" + line) + ": " + p.text());
     }
 
     private static String keyOf(NodeTuple t) {

@@ -92,7 +92,7 @@ class CacheSpecTest {
     @Test
     void parse_unknownCacheKey_listsAllowedKeys() {
         List<String> p = problems(SHARDS + CACHE.replace("near-cache: true", "near-cach: true"));
-        assertThat(p).containsExactly("rules.yaml:11: cache.entities.user.near-cach is not a known key; expected one of "
+        assertThat(p).containsExactly("rules.yaml:11: cache.entities.user.near-cach is not a known key (did you mean 'near-cache'?); expected one of "
                 + RulesReader.ENTITY_KEYS);
     }
 

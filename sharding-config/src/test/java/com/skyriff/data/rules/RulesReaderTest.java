@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RulesReaderTest {
@@ -160,16 +161,34 @@ class RulesReaderTest {
     }
 
     @Test
-    void parse_unknownKey_listsAllowedKeys() {
+    void parse_unknownKey_suggestsTheNearestKnownKeyAndListsAllowedKeys() {
         RulesException e = problems(VALID.replace("name: skyriff", "nmae: skyriff"));
-        assertThat(e.problems()).containsExactly("rules.yaml:1: nmae is not a known key; expected one of "
+        assertThat(e.problems()).containsExactly("rules.yaml:1: nmae is not a known key (did you mean 'name'?); expected one of "
                 + RulesReader.TOP_KEYS);
+        assertThat(e.details()).containsExactly(new RulesProblem("rules.yaml", 1, "nmae", "nmae", "one of " + RulesReader.TOP_KEYS,
+                e.problems().get(0)));
     }
 
     @Test
-    void parse_overlappingBuckets_isReported() {
-        RulesException e = problems(VALID.replace("buckets: [8-11, 12-15]", "buckets: [7-11, 12-15]"));
-        assertThat(e.problems()).containsExactly("rules.yaml:15: shards[1].buckets overlaps shards[0] at bucket 7; "
+    void suggest_typosAndFarKeys_nearestOrNone() {
+        assertThat(RulesReader.suggest("primray", List.of("name", "buckets", "primary", "replicas"))).isEqualTo("primary");
+        assertThat(RulesReader.suggest("replica", List.of("name", "buckets", "primary", "replicas"))).isEqualTo("replicas");
+        assertThat(RulesReader.suggest("max_months_per_query", List.of("strategy", "max-months-per-query")))
+                .isEqualTo("max-months-per-query");
+        assertThat(RulesReader.suggest("max-size", List.of("maximum-size", "minimum-idle"))).isEqualTo("maximum-size");
+        assertThat(RulesReader.suggest("colour", List.of("strategy", "key", "time"))).isNull();
+        assertThat(RulesReader.suggest("ky", List.of("strategy", "key", "time"))).isEqualTo("key");
+    }
+
+    @Test
+    void parse_overlappingBuckets_namesTheWholeOverlappingRange() {
+        RulesException e = problems(VALID.replace("buckets: [8-11, 12-15]", "buckets: [5-11, 12-15]"));
+        assertThat(e.problems()).containsExactly("rules.yaml:15: shards[1].buckets overlaps shards[0] at buckets 5-7; "
+                + "was '5-11', expected each bucket owned by one shard");
+        assertThat(e.details().get(0)).isEqualTo(new RulesProblem("rules.yaml", 15, "shards[1].buckets", "5-11",
+                "each bucket owned by one shard", e.problems().get(0)));
+        RulesException one = problems(VALID.replace("buckets: [8-11, 12-15]", "buckets: [7-11, 12-15]"));
+        assertThat(one.problems()).containsExactly("rules.yaml:15: shards[1].buckets overlaps shards[0] at bucket 7; "
                 + "was '7-11', expected each bucket owned by one shard");
     }
 
