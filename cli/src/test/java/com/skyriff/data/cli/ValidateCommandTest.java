@@ -215,6 +215,39 @@ class ValidateCommandTest {
                 "shards[1].replicas[0]: ${PG1_REPLICA_URL} is not set in the environment");
     }
 
+    static final Path EXAMPLE_RULES = Path.of("..", "examples", "rules");
+
+    static java.util.SortedSet<String> variables(String text) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Z0-9_]+)}").matcher(text);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"phase1.yaml", "phase2.yaml", "phase3.yaml", "phase4.yaml"})
+    void validate_exampleRulesWithoutEnvironment_namesEveryVariableAtOnceAndEachIsDocumented(String name) throws Exception {
+        String text = java.nio.file.Files.readString(EXAMPLE_RULES.resolve(name));
+        java.util.SortedSet<String> needed = variables(text);
+        assertThat(needed).isNotEmpty();
+        Cli.Result r = new Cli().run("validate", EXAMPLE_RULES.resolve(name).toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        java.util.SortedSet<String> named = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Z0-9_]+)} is not set in the environment")
+                .matcher(r.out());
+        while (m.find()) {
+            named.add(m.group(1));
+        }
+        assertThat(named).as("validate names every unset variable in one run\n" + r).isEqualTo(needed);
+        String readme = java.nio.file.Files.readString(EXAMPLE_RULES.resolve("README.md"));
+        for (String v : needed) {
+            assertThat(readme).as("examples/rules/README.md documents " + v).containsPattern("`" + v + "`[^\\n]*\\| [^|]*"
+                    + name.replace(".yaml", ""));
+        }
+    }
+
     @Test
     void skewProblem_pastTheThreshold_namesTheNodeTheSkewAndWhy() {
         com.skyriff.data.rules.Rules rules = RulesReader.parse(Cli.RULES, "rules.yaml", Map.of("PG_PASSWORD", "s3cret")::get, Cli.CLOCK);
