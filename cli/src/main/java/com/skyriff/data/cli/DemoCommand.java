@@ -8,10 +8,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Unmatched;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts an embedded 2-shard PostgreSQL topology (+ Redis), creates the schema, routes statements "
-                + "through the layer and prints which server and physical table answered each, then stops everything. "
-                + "Runs the examples module's com.skyriff.examples.demo.DemoMain (bin/skyriff builds and starts it)."})
+@Command(name = "demo",
+        description = {"Runs the SkyRiff reference service's mixed workload through the layer and reports what it did: on an "
+                + "embedded topology of roadmap phase 1-4 that it starts and stops (default 4: 2 shards x (1 primary + 2 "
+                + "replicas) + a Redis Cluster), or with --rules against your own cluster. Writes a text report and an "
+                + "HTML report with charts.",
+                "Its flags (--phase, --rules, --apply-schema, --seed, --users, --threads, --duration, ...) are the examples "
+                        + "module's: ./bin/skyriff demo --help lists them."})
 final class DemoCommand implements Callable<Integer> {
     static final String MAIN = "com.skyriff.examples.demo.DemoMain";
 
@@ -32,10 +35,9 @@ final class DemoCommand implements Callable<Integer> {
             return SkyriffCli.INVALID;
         }
         try {
-            main.getMethod("main", String[].class).invoke(null, (Object) args.toArray(new String[0]));
+            return (Integer) main.getMethod("run", String[].class).invoke(null, (Object) args.toArray(new String[0]));
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception x ? x : e;
         }
-        return SkyriffCli.OK;
     }
 }

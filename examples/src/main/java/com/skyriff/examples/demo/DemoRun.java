@@ -45,8 +45,8 @@ import org.HdrHistogram.Histogram;
 /** Runs the demo: topology (or an existing cluster), schema, seed, workload, report. */
 final class DemoRun {
     /** What to run; see {@link DemoMain} for the flags. */
-    record Options(Phase phase, Path rules, boolean seed, int users, int videosPerUser, int events, int threads,
-                   Duration duration, long randomSeed) {
+    record Options(Phase phase, Path rules, boolean seed, boolean applySchema, int users, int videosPerUser, int events,
+                   int threads, Duration duration, long randomSeed) {
     }
 
     /** A terminal gets a bar redrawn in place; a log (CI, a pipe) gets a line per quarter. */
@@ -63,7 +63,8 @@ final class DemoRun {
         if (options.rules() != null) {
             step("using the cluster of " + options.rules() + " (no embedded topology)");
             Rules rules = RulesReader.read(options.rules());
-            return runAgainst(rules, options.seed(), options.rules().toString());
+            boolean applied = ensureSchema(rules);
+            return runAgainst(rules, options.seed() || applied, options.rules().toString(), null);
         }
         Phase phase = options.phase();
         step("starting the embedded topology, phase " + phase.number + ": " + phase.description);
@@ -88,7 +89,7 @@ final class DemoRun {
                 migrated.nodes().forEach(n -> step("  " + n.node().describe() + ": " + n.status().toString()
                         .toLowerCase(java.util.Locale.ROOT) + " " + n.done()));
                 topology.shards().forEach(s -> s.awaitReplicaCatchUp(Duration.ofSeconds(60)));
-                return runAgainst(rules, true, "embedded phase " + phase.number + ", " + phase.rulesFile());
+                return runAgainst(rules, true, "embedded phase " + phase.number + ", " + phase.rulesFile(), phase);
             } finally {
                 if (cluster != null) {
                     cluster.close();
@@ -99,7 +100,51 @@ final class DemoRun {
         }
     }
 
-    private DemoReport runAgainst(Rules rules, boolean seed, String target) throws Exception {
+    /**
+     * The reference schema on every shard primary: each table of the rules must exist (as a plain or template table).
+     * Missing: applied with {@code --apply-schema} (returns true), else a {@link SchemaMissingException} saying what to run.
+     */
+    private boolean ensureSchema(Rules rules) throws SQLException {
+        List<String> tables = new ArrayList<>(rules.tables().keySet());
+        List<String> missingWhere = new ArrayList<>();
+        for (PhysicalNode n : rules.nodes()) {
+            if (!n.primary()) {
+                continue;
+            }
+            List<String> missing = new ArrayList<>();
+            try (Connection c = DriverManager.getConnection(n.spec().url(), n.spec().username(), n.spec().password().reveal());
+                 java.sql.PreparedStatement ps = c.prepareStatement("SELECT t FROM unnest(?::text[]) AS t "
+                         + "WHERE to_regclass(quote_ident(t)) IS NULL ORDER BY t")) {
+                ps.setArray(1, c.createArrayOf("text", tables.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        missing.add(rs.getString(1));
+                    }
+                }
+            }
+            if (!missing.isEmpty()) {
+                missingWhere.add(n.describe() + " lacks " + missing);
+            }
+        }
+        if (missingWhere.isEmpty()) {
+            return false;
+        }
+        if (!options.applySchema()) {
+            throw new SchemaMissingException("--rules " + options.rules() + ": the reference schema is missing ("
+                    + String.join("; ", missingWhere) + "). Either let the demo apply it to every shard primary and seed:"
+                    + System.lineSeparator() + "  ./bin/skyriff demo --rules " + options.rules() + " --apply-schema"
+                    + System.lineSeparator() + "or apply it yourself, then seed:" + System.lineSeparator()
+                    + "  ./bin/skyriff migrate " + options.rules() + " -m examples/src/main/resources/db/skyriff"
+                    + System.lineSeparator() + "  ./bin/skyriff demo --rules " + options.rules() + " --seed");
+        }
+        step("applying the reference schema (" + Schema.V1 + ") to every shard primary: " + String.join("; ", missingWhere));
+        RunResult migrated = Schema.migrate(rules, Clock.systemUTC(), com.skyriff.data.migrations.Progress.NONE);
+        migrated.nodes().forEach(n -> step("  " + n.node().describe() + ": " + n.status().toString()
+                .toLowerCase(java.util.Locale.ROOT) + " " + n.done()));
+        return true;
+    }
+
+    private DemoReport runAgainst(Rules rules, boolean seed, String target, Phase phase) throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         step("starting the data layer (" + rules.nodes().size() + " node pools)");
         try (SkyriffData data = SkyriffData.builder().rules(rules).meterRegistry(registry).build();
@@ -120,7 +165,9 @@ final class DemoRun {
             double missesBefore = cacheGets(registry, "miss");
             DoubleAccumulator maxLag = new DoubleAccumulator(Math::max, 0);
             ScheduledExecutorService lagProbe = Executors.newSingleThreadScheduledExecutor();
-            lagProbe.scheduleAtFixedRate(() -> maxLag.accumulate(replicaLagMs(rules)), 0, 500, TimeUnit.MILLISECONDS);
+            if (rules.nodes().stream().anyMatch(n -> !n.primary())) {
+                lagProbe.scheduleAtFixedRate(() -> maxLag.accumulate(replicaLagMs(rules)), 0, 500, TimeUnit.MILLISECONDS);
+            }
             step("running the mixed workload: " + options.threads() + " client threads for " + options.duration().toSeconds()
                     + " s");
             Workload.Result result;
@@ -138,11 +185,22 @@ final class DemoRun {
             }
             Map<String, DemoReport.OpStats> ops = new LinkedHashMap<>();
             result.latencies().forEach((op, h) -> ops.put(op.name().toLowerCase(java.util.Locale.ROOT), stats(h)));
-            return new DemoReport(target, seeded.users.length, seeded.videos.length, seeded.events, seedTime,
+            boolean replicas = rules.nodes().stream().anyMatch(n -> !n.primary());
+            boolean sameMachine = rules.nodes().stream().allMatch(n -> local(n.spec().url()));
+            return new DemoReport(target, phase, Runtime.getRuntime().availableProcessors(), sameMachine, rules.shards().size(),
+                    rules.nodes().size(), seeded.users.length, seeded.videos.length, seeded.events, seedTime,
                     options.threads(), result.elapsed(), result.operations(), result.errors(), result.refusedDebits(),
                     ops, perNode, cache == null ? -1 : (long) (cacheGets(registry, "hit") - hitsBefore),
-                    (long) (cacheGets(registry, "miss") - missesBefore), maxLag.get(), result.errorSamples());
+                    (long) (cacheGets(registry, "miss") - missesBefore), replicas ? maxLag.get() : -1,
+                    result.opsPerSecond(), result.errorSamples());
         }
+    }
+
+    /** Whether a JDBC URL names this machine (loopback). */
+    static boolean local(String url) {
+        String rest = url.substring(url.indexOf("//") + 2);
+        String host = rest.startsWith("[") ? rest.substring(1, rest.indexOf(']')) : rest.split("[:/?]", 2)[0];
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
     }
 
     private record Seeded(long[] users, long[] videoAuthors, long[] videos, long events) {

@@ -34,8 +34,9 @@ final class Workload {
         }
     }
 
+    /** @param opsPerSecond operations completed in each second of the run (the last, partial second included) */
     record Result(Map<Op, Histogram> latencies, long operations, long errors, long refusedDebits, Duration elapsed,
-                  List<String> errorSamples) {
+                  long[] opsPerSecond, List<String> errorSamples) {
     }
 
     private final SkyriffService service;
@@ -74,6 +75,8 @@ final class Workload {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(threads);
         long start = System.nanoTime();
+        int seconds = (int) Math.max(1, duration.toSeconds()) + 2;
+        java.util.concurrent.atomic.AtomicLongArray perSecond = new java.util.concurrent.atomic.AtomicLongArray(seconds);
         for (int t = 0; t < threads; t++) {
             SplittableRandom rnd = new SplittableRandom(seed + t);
             Thread worker = new Thread(() -> {
@@ -92,8 +95,10 @@ final class Workload {
                                 samples.add(op + ": " + e);
                             }
                         }
-                        latencies.get(op).recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+                        long end = System.nanoTime();
+                        latencies.get(op).recordValue(Math.max(1, (end - t0) / 1000));
                         ops.increment();
+                        perSecond.incrementAndGet((int) Math.min(seconds - 1, (end - start) / 1_000_000_000L));
                     }
                 } finally {
                     done.countDown();
@@ -105,7 +110,13 @@ final class Workload {
         Thread.sleep(duration.toMillis());
         stop.set(true);
         done.await();
-        return new Result(latencies, ops.sum(), errors.sum(), refused.sum(), Duration.ofNanos(System.nanoTime() - start),
+        long elapsed = System.nanoTime() - start;
+        int used = (int) Math.min(seconds, (elapsed + 999_999_999L) / 1_000_000_000L);
+        long[] timeline = new long[Math.max(1, used)];
+        for (int i = 0; i < timeline.length; i++) {
+            timeline[i] = perSecond.get(i);
+        }
+        return new Result(latencies, ops.sum(), errors.sum(), refused.sum(), Duration.ofNanos(elapsed), timeline,
                 List.copyOf(samples));
     }
 
