@@ -79,7 +79,7 @@ record DemoReport(String target, Phase phase, int cores, boolean sameMachine, in
         if (sameMachine) {
             out.add("note: the " + servers() + " servers of this run and the demo's " + threads + " client threads all share"
                     + " this machine's " + cores + " cores, so each server added takes CPU from the others instead of adding"
-                    + " capacity: here phase 1 (one PostgreSQL) reaches more ops/s than phase 4. On separate machines each"
+                    + " capacity: expect phase 1 (one PostgreSQL) to be faster here than phase 4. On separate machines each"
                     + " replica and shard brings its own cores, memory and disks. Read this report for where the statements"
                     + " went (statements per node), not as a speed-up.");
         }
@@ -168,7 +168,7 @@ record DemoReport(String target, Phase phase, int cores, boolean sameMachine, in
 
     private int opsChart(StringBuilder b, int top) {
         b.append(text(20, top, 15, "bold", "Operations per second over time"));
-        int y0 = top + 14;
+        int y0 = top + 24;
         int h = 180;
         long max = 1;
         for (long v : opsPerSecond) {
@@ -178,7 +178,7 @@ record DemoReport(String target, Phase phase, int cores, boolean sameMachine, in
         for (int i = 0; i <= 4; i++) {
             int gy = y0 + h - h * i / 4;
             b.append(line(LEFT, gy, LEFT + PLOT, gy, "#dddddd"));
-            b.append(textEnd(LEFT - 8, gy + 4, 11, String.format(Locale.ROOT, "%,d", scale * i / 4)));
+            b.append(textEnd(LEFT - 8, gy + 4, 11, trim(scale * i / 4.0)));
         }
         int n = opsPerSecond.length;
         StringBuilder points = new StringBuilder();
@@ -195,7 +195,7 @@ record DemoReport(String target, Phase phase, int cores, boolean sameMachine, in
             b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%d s</text>%n",
                     x, y0 + h + 16, i + 1));
         }
-        b.append(textEnd(LEFT - 8, y0 - 2, 11, "ops/s"));
+        b.append(textEnd(LEFT - 8, y0 - 12, 11, "ops/s"));
         b.append(text(LEFT, y0 + h + 34, 11, "normal", "each point: operations completed in that second of the run "
                 + "(the last second may be partial)"));
         return y0 + h + 34;
@@ -286,7 +286,7 @@ record DemoReport(String target, Phase phase, int cores, boolean sameMachine, in
     }
 
     private static String trim(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+        return v == Math.rint(v) ? String.format(Locale.ROOT, "%,d", (long) v) : String.format(Locale.ROOT, "%,.1f", v);
     }
 
     static List<String> wrap(String line, int width) {

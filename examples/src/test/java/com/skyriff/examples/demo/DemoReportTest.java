@@ -12,13 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The report explains itself and draws its picture. */
 class DemoReportTest {
-    @TempDir
-    Path dir;
-
     static DemoReport report(Phase phase, double lag) {
         Map<String, DemoReport.OpStats> ops = new LinkedHashMap<>();
         ops.put("profile", new DemoReport.OpStats(700, 310, 900, 2_100));
@@ -45,7 +41,7 @@ class DemoReportTest {
         assertThat(t).doesNotContain("replay lag").contains("phase 1: one PostgreSQL + Redis",
                 "  phase 1 is the baseline: every statement on one server",
                 "note: the 2 servers of this run and the demo's 4 client threads all share this machine's 2 cores",
-                "here phase 1 (one PostgreSQL) reaches more ops/s than phase 4");
+                "expect phase 1 (one PostgreSQL) to be faster here than phase 4");
     }
 
     @Test
@@ -58,7 +54,7 @@ class DemoReportTest {
 
     @Test
     void write_textSvgAndHtml_nextToEachOtherWithTheFourCharts() throws Exception {
-        Path[] files = report(Phase.TWO, 1.0).write(dir);
+        Path[] files = report(Phase.TWO, 1.0).write(Path.of("target", "demo-report-sample"));   // kept to look at
         assertThat(files[0]).hasFileName("demo-report.txt").exists();
         assertThat(files[1]).hasFileName("demo-report.html").exists();
         String svg = Files.readString(files[2]);
