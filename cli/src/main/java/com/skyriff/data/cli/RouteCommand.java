@@ -159,7 +159,24 @@ final class RouteCommand extends BaseCommand {
         for (String p : params) {
             values.add(p.matches("-?\\d{1,18}") ? (Object) Long.valueOf(p) : p);
         }
-        OfflineRouter.Route route = OfflineRouter.create(rules, clock()).route(sql, values);
+        OfflineRouter.Route route;
+        try {
+            route = OfflineRouter.create(rules, clock()).route(sql, values);
+        } catch (OfflineRouter.Refused refused) {
+            if (!json) {
+                throw refused;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("command", "route");
+            m.put("ok", false);
+            m.put("exitCode", SkyriffCli.INVALID);
+            m.put("sql", sql);
+            m.put("refused", refused.refusal().reason().toString());
+            m.put("table", refused.refusal().table());
+            m.put("error", refused.getMessage());
+            printJson(m);
+            return SkyriffCli.INVALID;
+        }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("command", "route");

@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nEnvironment:%n",
         footer = {"  $${VAR} in a rules file is read from the environment.",
                 "  SKYRIFF_NOW=2026-12-01T00:00:00Z makes every command compute month windows as of that instant.",
+                "  SKYRIFF_PROGRESS=auto|bar|lines|off: progress on standard error (auto: a bar per node on a console, a line "
+                        + "per quarter of a node's steps elsewhere; --json: none).",
                 "%nExit codes: 0 ok, 1 failure (node failed, drift found, migration stopped), 2 invalid input."})
 public final class SkyriffCli implements Runnable {
     static final int OK = 0;

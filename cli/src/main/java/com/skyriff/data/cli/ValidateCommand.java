@@ -205,8 +205,9 @@ final class ValidateCommand extends BaseCommand {
                 PhysicalNode a = first.node();
                 PhysicalNode b = r.node();
                 String why = a.primary() && b.primary()
-                        ? "; two shards on one primary each see the other's rows: give " + b.shard() + " its own primary"
-                        : "; expected a server of its own for each entry";
+                        ? ", expected a primary of its own for " + b.shard() + " (two shards on one primary each see the "
+                        + "other's rows)"
+                        : ", expected a server of its own for each entry";
                 problems.add(new RulesProblem(source, null, urlKey(rules, b), b.spec().url(), "a server other than "
                         + a.describe() + "'s", urlKey(rules, b) + " (" + b.describe() + ") is the same PostgreSQL server as "
                         + urlKey(rules, a) + " (" + a.describe() + "): system identifier " + r.systemIdentifier() + ", "

@@ -162,7 +162,7 @@ class CliIT {
         assertThat(r.out()).as(r.toString()).contains("  shards[0].replicas[0].url (shard0 replica 0) is a standby of shard1's "
                         + "primary, not of shard0's primary: system identifier " + sysid1 + ", shard0's primary has " + sysid0,
                 "  shards[1].replicas[0].url (shard1 replica 0) is the same PostgreSQL server as shards[0].replicas[0].url "
-                        + "(shard0 replica 0): system identifier " + sysid1);
+                        + "(shard0 replica 0): system identifier " + sysid1, "', expected a server of its own for each entry");
         assertThat(r.out()).containsPattern("it streams from [^;]+:" + s1.primary().port() + "; was '"
                 + java.util.regex.Pattern.quote(s1.replicas().get(0).jdbcUrl()) + "', expected a standby of shard0's primary");
 
@@ -173,7 +173,7 @@ class CliIT {
         assertThat(t.out()).contains("\"key\": \"shards[1].primary.url\"",
                 "\"message\": \"shards[1].primary.url (shard1 primary) is the same PostgreSQL server as shards[0].primary.url "
                         + "(shard0 primary): system identifier " + sysid0 + ", data directory ",
-                "two shards on one primary each see the other's rows: give shard1 its own primary",
+                "', expected a primary of its own for shard1 (two shards on one primary each see the other's rows)",
                 "shards[1].replicas[0].url (shard1 replica 0) is a standby of another cluster, not of shard1's primary: "
                         + "system identifier " + sysid1 + ", shard1's primary has " + sysid0);
         assertThat(t.out()).contains("\"clockSkewMs\": ").doesNotContain("'s clock is ");

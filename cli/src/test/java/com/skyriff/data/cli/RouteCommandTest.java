@@ -121,7 +121,7 @@ class RouteCommandTest {
                 + "tables.watch_event.allow-full-scan: true for admin jobs" + System.lineSeparator());
         Cli.Result json = cli.run("route", rules.toString(), "--sql", "DELETE FROM users WHERE name = 'x'", "--json");
         assertThat(json.code()).isEqualTo(2);
-        assertThat(json.out()).contains("\"ok\": false", "\"exitCode\": 2",
+        assertThat(json.out()).contains("\"ok\": false", "\"exitCode\": 2", "\"refused\": \"FULL_SCAN\"", "\"table\": \"users\"",
                 "\"error\": \"users: DELETE without a user_id condition would run on every shard (2 shards)");
     }
 
