@@ -105,6 +105,13 @@ final class DemoRun {
      * Missing: applied with {@code --apply-schema} (returns true), else a {@link SchemaMissingException} saying what to run.
      */
     private boolean ensureSchema(Rules rules) throws SQLException {
+        List<String> reference = List.of("users", "videos", "follows", "watch_events", "wallets", "wallet_ledger", "regions");
+        List<String> absent = reference.stream().filter(t -> !rules.tables().containsKey(t)).toList();
+        if (!absent.isEmpty()) {
+            throw new IllegalArgumentException("--rules " + options.rules() + ": tables " + absent + " of the reference "
+                    + "service are not in the rules; was " + rules.tables().keySet() + ", expected all of " + reference
+                    + " (start from examples/rules/phase4.yaml)");
+        }
         List<String> tables = new ArrayList<>(rules.tables().keySet());
         List<String> missingWhere = new ArrayList<>();
         for (PhysicalNode n : rules.nodes()) {

@@ -46,6 +46,25 @@ class DemoMainTest {
     }
 
     @Test
+    void rules_withoutTheReferenceTables_isRefusedNamingThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("mine.yaml"), """
+                name: mine
+                shards:
+                  - name: shard0
+                    primary: { url: "jdbc:postgresql://127.0.0.1:1/mine", username: app }
+                tables:
+                  users: { strategy: user, key: user_id }
+                """);
+        Run r = run("--rules", file.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("skyriff demo: --rules " + file + ": tables [videos, follows, watch_events, wallets, "
+                + "wallet_ledger, regions] of the reference service are not in the rules; was [users], expected all of "
+                + "[users, videos, follows, watch_events, wallets, wallet_ledger, regions] (start from "
+                + "examples/rules/phase4.yaml)" + System.lineSeparator());
+    }
+
+    @Test
     void applySchema_withoutRules_isRefused() {
         Run r = run("--apply-schema");
         assertThat(r.code()).isEqualTo(2);
