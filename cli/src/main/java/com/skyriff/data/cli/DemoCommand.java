@@ -21,6 +21,9 @@ final class DemoCommand implements Callable<Integer> {
     @ParentCommand
     SkyriffCli root;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Unmatched
     List<String> args = new ArrayList<>();
 
@@ -30,6 +33,10 @@ final class DemoCommand implements Callable<Integer> {
         try {
             main = Class.forName(MAIN);
         } catch (ClassNotFoundException e) {
+            if (args.contains("--help") || args.contains("-h")) {
+                spec.commandLine().usage(root.out);
+                return SkyriffCli.OK;
+            }
             root.err.println("skyriff demo: the demo lives in the examples module, which is not on this classpath; "
                     + "run it with ./bin/skyriff demo");
             return SkyriffCli.INVALID;

@@ -341,5 +341,7 @@ class ValidateCommandTest {
             assertThat(r.code()).as(c).isZero();
             assertThat(r.out()).as(c).startsWith("Usage: skyriff " + c);
         }
+        assertThat(cli.run("demo", "--help").out()).as("without the examples module: where the demo's flags are")
+                .contains("./bin/skyriff demo --help", "--apply-schema");
     }
 }
