@@ -249,6 +249,29 @@ class ValidateCommandTest {
     }
 
     @Test
+    void topologyChecks_withoutDataDirectoryPrivilege_comparesServerAddressesInstead() {
+        com.skyriff.data.rules.Rules rules = RulesReader.parse(Cli.RULES, "rules.yaml", Map.of("PG_PASSWORD", "s3cret")::get, Cli.CLOCK);
+        java.util.List<com.skyriff.data.rules.PhysicalNode> n = rules.nodes();   // shard0 primary, r0, r1, shard1 primary, r0
+        java.util.List<NodeProbe.Result> results = java.util.List.of(
+                new NodeProbe.Result(n.get(0), false, "15", "100", null, "10.0.0.1:5432", null, 0L, null),
+                new NodeProbe.Result(n.get(1), true, "15", "100", null, "10.0.0.2:5432", "10.0.0.1:5432", 0L, null),
+                new NodeProbe.Result(n.get(2), true, "15", "300", null, "10.0.0.3:5432", "10.0.0.9:5432", 0L, null),
+                new NodeProbe.Result(n.get(3), false, "15", "100", null, "10.0.0.1:5432", null, 0L, null),
+                new NodeProbe.Result(n.get(4), true, "15", null, null, null, null, null, null));
+        java.util.List<com.skyriff.data.rules.RulesProblem> problems = new java.util.ArrayList<>();
+        ValidateCommand.topologyChecks("rules.yaml", rules, results, problems);
+        assertThat(problems).extracting(com.skyriff.data.rules.RulesProblem::message).containsExactly(
+                "shards[1].primary.url (shard1 primary) is the same PostgreSQL server as shards[0].primary.url (shard0 primary): "
+                        + "system identifier 100, listening at 10.0.0.1:5432; was 'jdbc:postgresql://pg1:5432/skyriff', expected a "
+                        + "primary of its own for shard1 (two shards on one primary each see the other's rows)",
+                "shards[0].replicas[1].url (shard0 replica 1) is a standby of another cluster, not of shard0's primary: system "
+                        + "identifier 300, shard0's primary has 100; it streams from 10.0.0.9:5432; was "
+                        + "'jdbc:postgresql://pg0-r2:5432/skyriff', expected a standby of shard0's primary (10.0.0.1:5432)");
+        assertThat(problems.get(0).key()).isEqualTo("shards[1].primary.url");
+        assertThat(problems.get(1).expected()).isEqualTo("shard0's primary");
+    }
+
+    @Test
     void skewProblem_pastTheThreshold_namesTheNodeTheSkewAndWhy() {
         com.skyriff.data.rules.Rules rules = RulesReader.parse(Cli.RULES, "rules.yaml", Map.of("PG_PASSWORD", "s3cret")::get, Cli.CLOCK);
         com.skyriff.data.rules.PhysicalNode n = rules.nodes().get(1);
