@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 5)
 @Measurement(iterations = 5, time = 5)
-@Fork(1)
+@Fork(3)
 @Threads(1)
 public class CacheBenchmark {
     /** Which read. */

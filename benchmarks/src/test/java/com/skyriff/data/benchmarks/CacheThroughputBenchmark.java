@@ -19,10 +19,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * Does the cache pay for itself: profile reads per second at 32 client threads, from PostgreSQL through the layer
- * ({@code PG_LAYER}) and its key-routed fast path ({@code PG_KEYED}), and through {@code EntityCache}: a Redis hit per
+ * ({@code PG_LAYER}), its key-routed fast path ({@code PG_KEYED}) and raw HikariCP on the same replicas ({@code PG_RAW}:
+ * the raw JDBC ceiling of "where the limit is"), and through {@code EntityCache}: a Redis hit per
  * read ({@code CACHE_REDIS}), 16 profiles per Redis round trip with {@code getAll} ({@code CACHE_BATCH16}, e.g. a feed
  * page), and the near cache ({@code CACHE_NEAR}). The secondary result {@code reads} counts profiles read per second
  * (16 per {@code getAll}). Zipf-distributed user ids.
@@ -34,29 +37,49 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 5, time = 5)
 @Measurement(iterations = 5, time = 5)
-@Fork(1)
+@Fork(3)
 @Threads(32)
 public class CacheThroughputBenchmark {
     static final int BATCH = 16;
 
     /** Where the profile comes from. */
     public enum Source {
-        PG_LAYER, PG_KEYED, CACHE_REDIS, CACHE_BATCH16, CACHE_NEAR
+        PG_RAW, PG_LAYER, PG_KEYED, CACHE_REDIS, CACHE_BATCH16, CACHE_NEAR
     }
 
-    @Param({"PG_LAYER", "PG_KEYED", "CACHE_REDIS", "CACHE_BATCH16", "CACHE_NEAR"})
+    @Param({"PG_RAW", "PG_LAYER", "PG_KEYED", "CACHE_REDIS", "CACHE_BATCH16", "CACHE_NEAR"})
     Source source;
 
     Caches caches;
     Db db;
+    Probe probe;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp(BenchmarkParams params) {
         caches = Caches.acquire();
         db = switch (source) {
             case PG_KEYED -> Db.Access.KEYED.open(caches.fixture);
+            case PG_RAW -> Db.Access.RAW.open(caches.fixture);
             default -> Db.Access.LAYER.open(caches.fixture);
         };
+        probe = new Probe(params, caches.fixture.cpu());
+        Keys[] keys = new Keys[probe.threads()];
+        Reads[] reads = new Reads[probe.threads()];
+        for (int t = 0; t < keys.length; t++) {
+            keys[t] = Keys.warmup(t);
+            reads[t] = new Reads();
+        }
+        probe.settle(t -> read(keys[t], reads[t]));
+    }
+
+    @Setup(Level.Iteration)
+    public void startIteration(IterationParams params) {
+        probe.start(params);
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        probe.stop();
     }
 
     @TearDown(Level.Trial)
@@ -79,8 +102,9 @@ public class CacheThroughputBenchmark {
 
     @Benchmark
     public Object read(Keys keys, Reads reads) throws SQLException {
+        probe.op();
         switch (source) {
-            case PG_LAYER, PG_KEYED -> {
+            case PG_RAW, PG_LAYER, PG_KEYED -> {
                 reads.reads++;
                 return db.user(keys.user());
             }

@@ -55,6 +55,10 @@ final class Fixture {
     /** Pool size of every node, layer and raw alike (phase4.yaml's {@code maximum-size: 16}). */
     static final int POOL_SIZE = 16;
     static final String NAME = "bench";
+    /** Every seeded id is below this; every id a workload writes is at or above it. */
+    static final long FIRST_WORKLOAD_ID = 1_000_000_000L;
+    /** Every wallet's seeded balance. */
+    static final int BALANCE = 1000;
 
     private static Fixture instance;
 
@@ -78,6 +82,8 @@ final class Fixture {
     private SkyriffCache serviceCache;
     private int serviceUsers;
     private boolean serviceKeyRouted;
+    private boolean serviceCached;
+    private ProcCpu cpu;
 
     private Fixture() throws SQLException {
         long t0 = System.nanoTime();
@@ -128,20 +134,26 @@ final class Fixture {
     }
 
     /**
-     * The reference service as the demo runs it: MyBatis mappers over the layer, with the profile cache of the rules'
-     * {@code cache:} section ({@code @Cached} finds read through it); built on first use. Pair every call with
+     * The reference service: MyBatis mappers over the layer, built on first use. {@code cached}: with the profile cache
+     * of the rules' {@code cache:} section ({@code @Cached} finds read through it), as the demo runs it; without it,
+     * every statement reaches PostgreSQL, as the raw twin's do. {@code keyRouted} false turns the mappers'
+     * {@code @KeyRouted} fast path off (every statement through ShardingSphere). Pair every call with
      * {@link #releaseService()}: the last release closes the cache, whose Redisson threads would otherwise keep an
-     * in-process (smoke) run's JVM alive. {@code keyRouted} false turns the mappers' {@code @KeyRouted} fast path off
-     * (every statement through ShardingSphere).
+     * in-process (smoke) run's JVM alive.
      */
-    synchronized SkyriffService acquireService(boolean keyRouted) {
-        if (service != null && serviceKeyRouted != keyRouted) {
-            throw new IllegalStateException("the reference service is in use with keyRouted=" + serviceKeyRouted);
+    synchronized SkyriffService acquireService(boolean keyRouted, boolean cached) {
+        if (service != null && (serviceKeyRouted != keyRouted || serviceCached != cached)) {
+            throw new IllegalStateException("the reference service is in use with keyRouted=" + serviceKeyRouted
+                    + ", cached=" + serviceCached);
         }
         if (service == null) {
-            serviceCache = SkyriffCache.builder(layer).build();
             serviceKeyRouted = keyRouted;
-            SkyriffMyBatis.Builder mb = SkyriffMyBatis.builder(layer).cache(serviceCache).keyRouted(keyRouted);
+            serviceCached = cached;
+            SkyriffMyBatis.Builder mb = SkyriffMyBatis.builder(layer).keyRouted(keyRouted);
+            if (cached) {
+                serviceCache = SkyriffCache.builder(layer).build();
+                mb.cache(serviceCache);
+            }
             Mappers.all().forEach(mb::mapper);
             service = new SkyriffService(mb.build(), Clock.systemUTC());
         }
@@ -151,9 +163,59 @@ final class Fixture {
 
     synchronized void releaseService() {
         if (--serviceUsers == 0) {
-            serviceCache.close();
+            if (serviceCache != null) {
+                serviceCache.close();
+            }
             serviceCache = null;
             service = null;
+        }
+    }
+
+    /** The CPU sampler of this world's processes (the PostgreSQL servers of database {@code bench}, Redis). */
+    synchronized ProcCpu cpu() {
+        if (cpu == null) {
+            List<PgNode> nodes = new ArrayList<>();
+            for (PgShard s : db.shards()) {
+                nodes.add(s.primary());
+                nodes.addAll(s.replicas());
+            }
+            cpu = ProcCpu.of(nodes, topology.redis().port());
+        }
+        return cpu;
+    }
+
+    /**
+     * Restores the seeded state on every primary (rows the workloads added are deleted, counters and balances reset,
+     * dead rows vacuumed), then waits until the replicas have replayed it: every iteration starts from the same data,
+     * so hot users do not pile up rows. Seeded ids are below {@value #FIRST_WORKLOAD_ID}; every id a workload writes
+     * (the layer's Snowflake ids, the raw twin's and the insert benchmark's counters) is above it. Call while no
+     * benchmark thread runs (an iteration's setup).
+     */
+    synchronized void resetWorkload() {
+        YearMonth now = YearMonth.now(Clock.systemUTC());
+        for (PgShard s : db.shards()) {
+            PgNode p = s.primary();
+            try (Connection c = DriverManager.getConnection(p.jdbcUrl(), p.user(), p.password());
+                 Statement st = c.createStatement()) {
+                StringBuilder vacuum = new StringBuilder("VACUUM videos, wallets, follows");
+                for (YearMonth m = now.minusMonths(MONTHS_BACK); !m.isAfter(now.plusMonths(MONTHS_AHEAD));
+                     m = m.plusMonths(1)) {
+                    String events = MonthWindow.tableName("watch_events", m);
+                    st.execute("DELETE FROM " + events + " WHERE event_id >= " + FIRST_WORKLOAD_ID);
+                    st.execute("TRUNCATE " + MonthWindow.tableName("wallet_ledger", m));
+                    vacuum.append(", ").append(events);
+                }
+                st.execute("DELETE FROM videos WHERE video_id >= " + FIRST_WORKLOAD_ID);
+                st.execute("UPDATE videos SET views = 0 WHERE views <> 0");
+                st.execute("TRUNCATE follows");
+                st.execute("UPDATE wallets SET balance = " + BALANCE + " WHERE balance <> " + BALANCE);
+                st.execute(vacuum.toString());
+            } catch (SQLException e) {
+                throw new IllegalStateException(s.name() + ": resetting the seeded state failed: " + e.getMessage(), e);
+            }
+        }
+        for (PgShard s : db.shards()) {
+            s.awaitReplicaCatchUp(Duration.ofSeconds(120));
         }
     }
 
@@ -242,7 +304,7 @@ final class Fixture {
                 exec(c, "INSERT INTO users (user_id, handle, display_name, region_code, created_at) SELECT u, 'user'"
                         + " || u, 'User ' || u, CASE WHEN u % 2 = 0 THEN 'eu' ELSE 'us' END, now() FROM unnest(?::bigint[])"
                         + " AS u", (Object) ids);
-                exec(c, "INSERT INTO wallets (user_id, balance, updated_at) SELECT u, 1000, now()"
+                exec(c, "INSERT INTO wallets (user_id, balance, updated_at) SELECT u, " + BALANCE + ", now()"
                         + " FROM unnest(?::bigint[]) AS u", (Object) ids);
                 exec(c, "INSERT INTO videos (video_id, user_id, title, duration_s, views, created_at) SELECT u * 10 + 1,"
                         + " u, 'clip ' || u, 60 + u % 600, 0, now() FROM unnest(?::bigint[]) AS u", (Object) authorIds);

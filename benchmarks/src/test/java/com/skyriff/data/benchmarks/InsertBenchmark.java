@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Pair 2: insert of one watch event into the {@code user+month} table {@code watch_events}: the layer (logical table,
@@ -32,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 5)
 @Measurement(iterations = 5, time = 5)
-@Fork(1)
+@Fork(3)
 @Threads(1)
 public class InsertBenchmark {
     /** Event ids of this JVM: far above the seeded ones. */
@@ -46,16 +47,25 @@ public class InsertBenchmark {
     long rangeSeconds;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp(BenchmarkParams params) throws SQLException {
         fixture = Fixture.get();
         db = access.open(fixture);
         rangeSeconds = fixture.rangeTo.toEpochSecond() - fixture.rangeFrom.toEpochSecond();
+        Keys warm = Keys.warmup(0);
+        Times times = new Times();
+        new Probe(params, fixture.cpu()).settle(t -> insert(warm, times));
     }
 
     /** Per-thread randomness for the event's time and video. */
     @State(Scope.Thread)
     public static class Times {
         final SplittableRandom random = new SplittableRandom(7);
+    }
+
+    /** Every iteration starts from the seeded rows (the inserted events are deleted). */
+    @Setup(Level.Iteration)
+    public void reset() {
+        fixture.resetWorkload();
     }
 
     @Benchmark

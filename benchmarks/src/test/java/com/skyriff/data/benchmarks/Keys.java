@@ -16,8 +16,18 @@ public class Keys {
 
     @Setup(Level.Trial)
     public void setUp() {
+        init(THREADS.getAndIncrement());
+    }
+
+    /** Keys for a steady-state warm-up thread (own seeds, so measured threads keep theirs). */
+    static Keys warmup(int thread) {
+        Keys k = new Keys();
+        k.init(1_000_000 + thread);
+        return k;
+    }
+
+    private void init(int t) {
         fixture = Fixture.get();
-        int t = THREADS.getAndIncrement();
         users = new ScrambledZipfian(fixture.userZeta, 42 + t);
         authors = new ScrambledZipfian(fixture.authorZeta, 4242 + t);
     }

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Pair 1: a point read of a user's profile by id, routed to the user's shard replica: the layer (ShardingSphere over
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 5)
 @Measurement(iterations = 5, time = 5)
-@Fork(1)
+@Fork(3)
 @Threads(1)
 public class PointReadBenchmark {
     @Param({"RAW", "LAYER", "KEYED"})
@@ -39,12 +40,14 @@ public class PointReadBenchmark {
     Fixture fixture;
 
     @Setup(Level.Trial)
-    public void setUp() throws SQLException {
+    public void setUp(BenchmarkParams params) throws SQLException {
         fixture = Fixture.get();
         db = access.open(fixture);
         if (db.user(fixture.users[0]) == null) {
             throw new IllegalStateException(access + ": user " + fixture.users[0] + " not found");
         }
+        Keys warm = Keys.warmup(0);
+        new Probe(params, fixture.cpu()).settle(t -> db.user(warm.user()));
     }
 
     @Benchmark

@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Pair 3: one user's newest 20 watch events over the last three calendar months (three month tables on the user's
@@ -30,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 5)
 @Measurement(iterations = 5, time = 5)
-@Fork(1)
+@Fork(3)
 @Threads(1)
 public class RangeReadBenchmark {
     static final int LIMIT = 20;
@@ -42,7 +43,7 @@ public class RangeReadBenchmark {
     Fixture fixture;
 
     @Setup(Level.Trial)
-    public void setUp() throws SQLException {
+    public void setUp(BenchmarkParams params) throws SQLException {
         fixture = Fixture.get();
         db = access.open(fixture);
         long expected = Db.Access.RAW.open(fixture).history(fixture.users[1], fixture.rangeFrom, fixture.rangeTo, LIMIT);
@@ -50,6 +51,8 @@ public class RangeReadBenchmark {
         if (actual != expected || expected == 0) {
             throw new IllegalStateException(access + ": range read checksum " + actual + ", raw " + expected);
         }
+        Keys warm = Keys.warmup(0);
+        new Probe(params, fixture.cpu()).settle(t -> db.history(warm.user(), fixture.rangeFrom, fixture.rangeTo, LIMIT));
     }
 
     @Benchmark
