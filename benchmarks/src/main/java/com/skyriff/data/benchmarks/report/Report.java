@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,10 +30,21 @@ public final class Report {
     static final double NEAR_MICROS = 2.0;
     static final double CACHE_PAYS = 1.3;
     static final double ROUTING_FLAT = 1.2;
-    static final double MIXED_OPS = 5_000;
-    static final double MIXED_P99_MS = 20;
+    /** Mixed workload: layer/raw throughput at least this, at 8 and at 32 client threads. */
+    static final double MIXED_RATIO = 0.90;
+    static final double MIXED_P99_MS_8 = 20;
+    static final double MIXED_P99_MS_32 = 40;
+    /** Forks a verdict needs before its interval says anything about fork-to-fork variation. */
+    static final int MIN_FORKS = 3;
+    /** A measured figure whose first and last iterations differ by more than this is not flat. */
+    static final double FLAT = 0.05;
+    /** Throughput "stops growing" at a thread count when the next one adds less than this. */
+    static final double GROWS = 0.10;
+    /** The mixed workload's thread counts (the curve) and the variants' ones. */
+    static final List<Integer> CURVE = List.of(1, 2, 4, 8, 32);
 
     private final Results results;
+    private final Extra extra;
     private final List<String> environment;
     private final String source;
     private final String chartName;
@@ -45,8 +56,20 @@ public final class Report {
     private String beforeSource;
     private String beforeChange;
 
-    /** One target: what was measured against what was asked. */
-    record Verdict(String target, String measured, Boolean met, String detail) {
+    /**
+     * One target: what was measured against what was asked.
+     *
+     * @param conclusive "yes: ..." or "no: <why not>"; null where there is no target or no figure
+     */
+    record Verdict(String target, String measured, Boolean met, String detail, String conclusive) {
+        Verdict(String target, String measured, Boolean met, String detail) {
+            this(target, measured, met, detail, null);
+        }
+
+        Verdict withConclusive(String c) {
+            return new Verdict(target, measured, met, detail, c);
+        }
+
         String status() {
             if (met == null) {
                 return "reported".equals(detail) ? "reported (no target)" : "not measured in this run";
@@ -56,7 +79,12 @@ public final class Report {
     }
 
     Report(Results results, List<String> environment, String source, String chartName) {
+        this(results, Extra.NONE, environment, source, chartName);
+    }
+
+    Report(Results results, Extra extra, List<String> environment, String source, String chartName) {
         this.results = results;
+        this.extra = extra;
         this.environment = List.copyOf(environment);
         this.source = source;
         this.chartName = chartName;
@@ -86,7 +114,8 @@ public final class Report {
         Path root = mdOut.toAbsolutePath().getParent();
         String source = root == null ? json.toString() : root.relativize(json.toAbsolutePath()).toString();
         String chart = root == null ? svgOut.toString() : root.relativize(svgOut.toAbsolutePath()).toString();
-        Report report = new Report(Results.read(json), environment, source, chart);
+        Path sidecar = Extra.sidecarOf(json);
+        Report report = new Report(Results.read(json), Extra.read(sidecar), environment, source, chart);
         if (args.length == 6) {
             Path before = Path.of(args[4]);
             report.before(Results.read(before), root == null ? before.toString()
@@ -118,6 +147,9 @@ public final class Report {
         routing();
         mixed();
         startup();
+        wallet();
+        steadyState();
+        limit();
         beforeAfter();
         targets();
         md.append("## Chart\n\n![Ratios against their targets, and the mixed workload's throughput](")
@@ -161,7 +193,7 @@ public final class Report {
 
     private void howToRun() {
         md.append("## How to run\n\n```bash\n")
-                .append("mvn -pl benchmarks -am jmh:benchmark                                   # the full suite (about an hour here)\n")
+                .append("mvn -pl benchmarks -am jmh:benchmark                                   # the full suite (5 to 8 hours here)\n")
                 .append("mvn -pl benchmarks -am jmh:benchmark -Djmh.benchmarks=PointRead        # some benchmarks (a regex)\n")
                 .append("mvn -pl benchmarks -am jmh:benchmark -Psmoke                           # CI smoke: every benchmark once, in-process, short\n")
                 .append("benchmarks/run.sh full                                                 # full suite + this report and chart\n")
@@ -313,67 +345,375 @@ public final class Report {
     }
 
     private void mixed() {
-        md.append("## 6. Throughput: the demo's mixed workload\n\n")
-                .append("The reference service (MyBatis over the layer), the demo's operation mix, Zipf ids, each client"
-                        + " thread in a closed loop. Latency from JMH's sample mode; operations/s = threads / mean"
-                        + " latency (every thread always has one operation in flight). `KEYED`: the service as it ships,"
-                        + " its `@KeyRouted` mapper methods on the fast path; `SHARDINGSPHERE`: the same service with the"
-                        + " fast path off, every statement through ShardingSphere. The targets are checked on `KEYED`.\n\n");
-        md.append("| mappers | client threads | operations/s | mean ms | p50 ms | p99 ms | p99.9 ms |"
-                        + " samples' warmup / measurement |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|---|\n");
-        List<String> paths = new ArrayList<>();
-        for (String path : List.of("KEYED", "SHARDINGSPHERE")) {
-            if (results.runs().stream().anyMatch(r -> r.benchmark().equals("MixedWorkloadBenchmark")
-                    && path.equals(r.param("mappers")))) {
-                paths.add(path);
-            }
-        }
-        if (paths.isEmpty()) {
-            paths.add(null);  // a result from before the parameter existed: one service, as it was built then
-        }
-        Optional<Run> target = Optional.empty();
-        for (String path : paths) {
-            String[] pairs = path == null ? new String[0] : new String[] {"mappers=" + path};
-            String label = path == null ? "as built" : "`" + path + "`";
-            for (String m : List.of("threads001", "threads008", "threads032", "threads128")) {
-                Optional<Run> r = results.findMethod("MixedWorkloadBenchmark", m, pairs);
-                int threads = Integer.parseInt(m.substring("threads".length()));
+        md.append("## 6. Throughput: the demo's mixed workload, layer against its raw twin\n\n")
+                .append("The demo's operation mix, Zipf ids, each client thread in a closed loop, in one run on the same"
+                        + " data. `LAYER`: the reference service (MyBatis over the layer, `@KeyRouted` methods on the"
+                        + " fast path, no profile cache). `RAW`: its raw twin, the same operations, statements and keys"
+                        + " on plain HikariCP pools to the nodes the rules compute (bucket to shard, month table, the"
+                        + " replica for reads, the primary for writes). `LAYER_SS`: the fast path off (every statement"
+                        + " through ShardingSphere); `LAYER_CACHED`: the service as the demo runs it (fast path and"
+                        + " profile cache). Latency from JMH's sample mode; operations/s = threads / mean latency, ±"
+                        + " from the mean's 99.9 % interval. Every iteration starts from the seeded data. Ratios"
+                        + " divide `LAYER` by `RAW` at the same thread count; flatness is the change of operations/s"
+                        + " from the first to the last measured iteration (mean over forks).\n\n");
+        md.append("| service | client threads | forks | operations/s | ± | mean ms | p50 ms | p99 ms | p99.9 ms |"
+                        + " layer/raw ops/s | layer/raw p99 | first → last iteration |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (String service : List.of("RAW", "LAYER", "LAYER_SS", "LAYER_CACHED")) {
+            String bench = service.startsWith("LAYER_") ? "MixedVariantsBenchmark" : "MixedWorkloadBenchmark";
+            List<Integer> threads = service.startsWith("LAYER_") ? List.of(8, 32) : CURVE;
+            for (int t : threads) {
+                Optional<Run> r = mixedRun(bench, service, t);
                 if (r.isEmpty()) {
-                    md.append("| ").append(label).append(" | ").append(threads)
-                            .append(" | not measured in this run | | | | | |\n");
+                    md.append("| `").append(service).append("` | ").append(t)
+                            .append(" | | not measured in this run | | | | | | | | |\n");
                     continue;
                 }
                 Run run = r.get();
+                Optional<Run> raw = mixedRun("MixedWorkloadBenchmark", "RAW", t);
                 double ops = run.threads() / run.seconds();
-                if (Objects.equals(path, paths.get(0))) {
-                    curve.add(new Chart.Point(run.threads(), ops, run.percentileMillis("99.0")));
-                    if (run.threads() == 32) {
-                        target = r;
-                    }
-                }
-                md.append("| ").append(label).append(" | ").append(run.threads()).append(" | ").append(fmtInt(ops))
+                double err = opsError(run);
+                md.append("| `").append(service).append("` | ").append(t).append(" | ").append(run.forks())
+                        .append(" | ").append(fmtInt(ops)).append(" | ").append(Double.isNaN(err) ? "n/a" : fmtInt(err))
                         .append(" | ").append(fmt(run.seconds() * 1e3)).append(" | ")
                         .append(fmt(run.percentileMillis("50.0"))).append(" | ")
                         .append(fmt(run.percentileMillis("99.0"))).append(" | ")
-                        .append(fmt(run.percentileMillis("99.9"))).append(" | ").append(run.warmup()).append(" / ")
-                        .append(run.measurement()).append(" |\n");
+                        .append(fmt(run.percentileMillis("99.9"))).append(" | ")
+                        .append(service.equals("RAW") ? "" : raw.map(b -> fmtRatio(b.seconds() / run.seconds())).orElse("-"))
+                        .append(" | ")
+                        .append(service.equals("RAW") ? "" : raw.map(b -> fmtRatio(run.percentileMillis("99.0")
+                                / b.percentileMillis("99.0"))).orElse("-"))
+                        .append(" | ").append(flatness(run)).append(" |\n");
+                if (service.equals("LAYER")) {
+                    curve.add(new Chart.Point(run.threads(), ops, run.percentileMillis("99.0")));
+                }
             }
         }
-        if (target.isPresent()) {
-            Run run = target.get();
-            double ops = run.threads() / run.seconds();
-            verdicts.add(atLeast("Mixed workload at 32 threads: operations/s >= " + fmtInt(MIXED_OPS), ops
-                    / MIXED_OPS, 1.0, fmtInt(ops) + " ops/s"));
-            double p99 = run.percentileMillis("99.0");
-            verdicts.add(new Verdict("Mixed workload at 32 threads: p99 <= " + fmt(MIXED_P99_MS) + " ms",
-                    fmt(p99) + " ms", p99 <= MIXED_P99_MS, p99 <= MIXED_P99_MS ? ""
-                    : "missed by " + pct(p99 / MIXED_P99_MS - 1)));
-        } else {
-            verdicts.add(new Verdict("Mixed workload at 32 threads: >= " + fmtInt(MIXED_OPS) + " ops/s, p99 <= "
-                    + fmt(MIXED_P99_MS) + " ms", "-", null, ""));
+        md.append('\n');
+        cpuTable();
+        for (int t : List.of(8, 32)) {
+            Optional<Run> layer = mixedRun("MixedWorkloadBenchmark", "LAYER", t);
+            Optional<Run> raw = mixedRun("MixedWorkloadBenchmark", "RAW", t);
+            verdicts.add(throughputRatio("Mixed workload at " + t + " threads: layer/raw operations/s", layer, raw,
+                    MIXED_RATIO));
+            layer.ifPresent(l -> raw.ifPresent(b -> bars.add(new Chart.Bar("6. mixed " + t + " thr layer/raw ops",
+                    b.seconds() / l.seconds(), MIXED_RATIO, false))));
+            verdicts.add(p99("Mixed workload at " + t + " threads: layer p99", layer,
+                    t == 8 ? MIXED_P99_MS_8 : MIXED_P99_MS_32));
+        }
+    }
+
+    private Optional<Run> mixedRun(String benchmark, String service, int threads) {
+        return results.findMethod(benchmark, String.format(Locale.ROOT, "threads%03d", threads), "service=" + service);
+    }
+
+    /** The half-width of operations/s from the mean latency's 99.9 % interval (NaN when JMH gave none). */
+    private static double opsError(Run r) {
+        double mean = r.seconds();
+        double e = r.error() * r.seconds() / r.score();
+        if (Double.isNaN(e) || e >= mean) {
+            return Double.NaN;
+        }
+        return (r.threads() / (mean - e) - r.threads() / (mean + e)) / 2;
+    }
+
+    /** Layer/raw throughput at least {@code limit}, from two sample-mode runs at the same thread count. */
+    static Verdict throughputRatio(String target, Optional<Run> layer, Optional<Run> raw, double limit) {
+        String name = target + " >= " + fmtRatio(limit);
+        if (layer.isEmpty() || raw.isEmpty()) {
+            return new Verdict(name, "-", null, "");
+        }
+        Run l = layer.get();
+        Run b = raw.get();
+        double ratio = b.seconds() / l.seconds();
+        Verdict v = atLeast(name, ratio, limit, fmtRatio(ratio) + " (" + fmtInt(l.threads() / l.seconds()) + " vs "
+                + fmtInt(b.threads() / b.seconds()) + " ops/s)");
+        double el = l.error() * l.seconds() / l.score();
+        double eb = b.error() * b.seconds() / b.score();
+        double lo = Double.isNaN(el) || Double.isNaN(eb) ? Double.NaN : (b.seconds() - eb) / (l.seconds() + el);
+        double hi = Double.isNaN(el) || Double.isNaN(eb) ? Double.NaN
+                : l.seconds() > el ? (b.seconds() + eb) / (l.seconds() - el) : Double.POSITIVE_INFINITY;
+        return v.withConclusive(conclusive(lo, hi, limit, Math.min(l.forks(), b.forks())));
+    }
+
+    /**
+     * A p99 at most {@code limitMs}. JMH gives no interval for a percentile, so conclusiveness comes from the forks:
+     * every fork's own p99 on the same side of the target, from at least {@link #MIN_FORKS} forks.
+     */
+    static Verdict p99(String target, Optional<Run> run, double limitMs) {
+        String name = target + " <= " + fmt(limitMs) + " ms";
+        if (run.isEmpty()) {
+            return new Verdict(name, "-", null, "");
+        }
+        double p99 = run.get().percentileMillis("99.0");
+        boolean met = p99 <= limitMs;
+        Verdict v = new Verdict(name, fmt(p99) + " ms", met, met ? "" : "missed by " + pct(p99 / limitMs - 1));
+        List<Double> forks = run.get().forkPercentileMillis(0.99);
+        if (forks.size() < MIN_FORKS) {
+            return v.withConclusive("no: " + forks.size() + " fork" + (forks.size() == 1 ? "" : "s") + " with samples"
+                    + " (JMH gives no interval for a percentile; at least " + MIN_FORKS + " forks' own p99s are needed)");
+        }
+        double lo = forks.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        double hi = forks.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        String range = "the " + forks.size() + " forks' p99s are " + fmt(lo) + " to " + fmt(hi) + " ms";
+        return v.withConclusive(lo <= limitMs && hi > limitMs ? "no: " + range + ", across " + fmt(limitMs) + " ms"
+                : "yes: " + range);
+    }
+
+    private void cpuTable() {
+        md.append("CPU time per operation by process group (µs of CPU per operation, from `/proc/<pid>/stat` of the"
+                + " processes the suite started, sampled around each measured iteration; \"cores busy\" is all"
+                + " groups' CPU time per second of wall time, out of the machine's cores):\n\n");
+        StringBuilder head = new StringBuilder("| service | client threads | operations/s |");
+        StringBuilder rule = new StringBuilder("|---|---:|---:|");
+        for (String label : Extra.GROUPS.values()) {
+            head.append(' ').append(label).append(" |");
+            rule.append("---:|");
+        }
+        md.append(head).append(" total µs/op | cores busy |\n").append(rule).append("---:|---:|\n");
+        boolean any = false;
+        for (String service : List.of("RAW", "LAYER", "LAYER_SS", "LAYER_CACHED")) {
+            String bench = service.startsWith("LAYER_") ? "MixedVariantsBenchmark" : "MixedWorkloadBenchmark";
+            for (int t : service.startsWith("LAYER_") ? List.of(8, 32) : CURVE) {
+                Optional<Run> r = mixedRun(bench, service, t);
+                if (r.isEmpty()) {
+                    continue;
+                }
+                any |= cpuRow("`" + service + "`", r.get(), r.get().threads() / r.get().seconds());
+            }
+        }
+        for (String source : List.of("PG_RAW", "PG_LAYER", "PG_KEYED", "CACHE_REDIS", "CACHE_BATCH16", "CACHE_NEAR")) {
+            Optional<Run> r = results.find("CacheThroughputBenchmark", "source=" + source);
+            if (r.isPresent()) {
+                any |= cpuRow("4b `" + source + "`", r.get(), r.get().score());
+            }
+        }
+        for (String move : List.of("RAW_ONE_STATEMENT", "RAW_TRANSACTION", "LAYER_TRANSACTION")) {
+            for (String m : List.of("threads001", "threads008")) {
+                Optional<Run> r = results.findMethod("WalletBenchmark", m, "move=" + move);
+                if (r.isPresent()) {
+                    any |= cpuRow("8 `" + move + "`", r.get(), r.get().threads() / r.get().seconds());
+                }
+            }
+        }
+        if (!any) {
+            md.append("| no CPU samples in this run (the benchmarks' sidecar file `*-extra.jsonl` is missing, or /proc"
+                    + " was not readable) | | | | | | | | | | |\n");
         }
         md.append('\n');
+    }
+
+    private boolean cpuRow(String label, Run run, double opsPerSecond) {
+        Map<String, Double> perOp = extra.cpuPerOpMs(run);
+        if (perOp.isEmpty()) {
+            return false;
+        }
+        md.append("| ").append(label).append(" | ").append(run.threads()).append(" | ").append(fmtInt(opsPerSecond))
+                .append(" |");
+        double total = 0;
+        for (String g : Extra.GROUPS.keySet()) {
+            double us = perOp.getOrDefault(g, 0.0) * 1e3;
+            total += us;
+            md.append(' ').append(fmtInt(us)).append(" |");
+        }
+        double busy = extra.cpuPerSecondMs(run).values().stream().mapToDouble(Double::doubleValue).sum() / 1e3;
+        md.append(' ').append(fmtInt(total)).append(" | ").append(fmt(busy)).append(" |\n");
+        return true;
+    }
+
+    /** "+3 % (flat)" / "+12 % (**not flat**)" from the sidecar's iterations, else from JMH's per-iteration scores. */
+    String flatness(Run run) {
+        double change = change(run);
+        if (Double.isNaN(change)) {
+            return "n/a (fewer than 2 measured iterations)";
+        }
+        String pctText = String.format(Locale.ROOT, "%+.0f %%", change * 100);
+        return pctText + (Math.abs(change) <= FLAT ? " (flat)" : " (**not flat**)");
+    }
+
+    /** Relative change of operations/s from the first to the last measured iteration, mean over forks. */
+    double change(Run run) {
+        List<Double> changes = new ArrayList<>();
+        for (List<Extra.Iteration> fork : extra.measured(run)) {
+            if (fork.size() >= 2 && fork.get(0).opsPerSecond() > 0) {
+                changes.add(fork.get(fork.size() - 1).opsPerSecond() / fork.get(0).opsPerSecond() - 1);
+            }
+        }
+        if (changes.isEmpty()) {
+            boolean time = !run.mode().equals("thrpt");
+            for (List<Double> fork : run.rawData()) {
+                if (fork.size() >= 2 && fork.get(0) > 0 && fork.get(fork.size() - 1) > 0) {
+                    double first = fork.get(0);
+                    double last = fork.get(fork.size() - 1);
+                    changes.add(time ? first / last - 1 : last / first - 1);
+                }
+            }
+        }
+        return changes.isEmpty() ? Double.NaN : changes.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    }
+
+    private void wallet() {
+        md.append("## 8. Wallet move: one statement against a transaction\n\n")
+                .append("A credit or debit of a Zipf-hot user's wallet with its ledger entry. `RAW_ONE_STATEMENT`: one"
+                        + " round trip on one PostgreSQL (`WITH moved AS (UPDATE wallets ... RETURNING ...) INSERT INTO"
+                        + " <month table> ... SELECT ... FROM moved`). `RAW_TRANSACTION` / `LAYER_TRANSACTION`: the"
+                        + " reference service's transaction (`SELECT ... FOR UPDATE`, update, ledger insert, commit),"
+                        + " by hand and through the layer. The layer has no one-statement variant: ShardingSphere 5.5.2"
+                        + " rejects the statement (see the notes). µs per move.\n\n");
+        md.append("| move | 1 thread µs | ± | 8 threads µs | ± | 8 threads moves/s | first → last (8 threads) |\n")
+                .append("|---|---:|---:|---:|---:|---:|---|\n");
+        for (String move : List.of("RAW_ONE_STATEMENT", "RAW_TRANSACTION", "LAYER_TRANSACTION")) {
+            Optional<Run> one = results.findMethod("WalletBenchmark", "threads001", "move=" + move);
+            Optional<Run> eight = results.findMethod("WalletBenchmark", "threads008", "move=" + move);
+            md.append("| `").append(move).append("` | ").append(one.map(r -> fmt(r.micros())).orElse("-"))
+                    .append(" | ").append(one.map(Report::err).orElse("")).append(" | ")
+                    .append(eight.map(r -> fmt(r.micros())).orElse("-")).append(" | ")
+                    .append(eight.map(Report::err).orElse("")).append(" | ")
+                    .append(eight.map(r -> fmtInt(r.threads() / r.seconds())).orElse("-")).append(" | ")
+                    .append(eight.map(this::flatness).orElse("")).append(" |\n");
+        }
+        Optional<Run> layer = results.findMethod("WalletBenchmark", "threads008", "move=LAYER_TRANSACTION");
+        Optional<Run> best = results.findMethod("WalletBenchmark", "threads008", "move=RAW_ONE_STATEMENT");
+        verdicts.add(report("Wallet move at 8 threads, layer transaction / raw one statement (no target; reported)",
+                ratio(layer, best)));
+        md.append('\n');
+    }
+
+    private void steadyState() {
+        md.append("## Steady state\n\n")
+                .append("Before JMH's warm-up iterations, each trial of the benchmarks below ran its own operation on its"
+                        + " thread count until the JVM's total JIT compilation time stopped growing (less than 2 % of"
+                        + " a window spent compiling), with an upper bound; every iteration of the data-changing"
+                        + " benchmarks starts from the seeded rows. First → last: the change of throughput from the"
+                        + " first to the last measured iteration (mean over forks); more than ")
+                .append(pct(FLAT)).append(" either way is not flat.\n\n");
+        md.append("| benchmark | parameters | threads | forks | warm-up s (longest fork) | JIT settled | first → last |\n")
+                .append("|---|---|---:|---:|---:|---|---|\n");
+        boolean any = false;
+        for (Run r : results.runs()) {
+            List<Extra.Settle> s = extra.settles(r);
+            if (s.isEmpty() && r.rawData().isEmpty() && extra.measured(r).isEmpty() && r.histograms().isEmpty()) {
+                continue;
+            }
+            any = true;
+            long settled = s.stream().filter(Extra.Settle::settled).count();
+            double longest = s.stream().mapToDouble(Extra.Settle::seconds).max().orElse(Double.NaN);
+            md.append("| ").append(r.benchmark()).append('.').append(r.method()).append(" | ")
+                    .append(new java.util.TreeMap<>(r.params())).append(" | ").append(r.threads()).append(" | ")
+                    .append(r.forks()).append(" | ").append(fmt(longest)).append(" | ")
+                    .append(s.isEmpty() ? "not recorded" : settled + " of " + s.size() + " forks"
+                            + (settled < s.size() ? " (**bound of " + fmt(s.get(0).boundSeconds()) + " s reached**)" : ""))
+                    .append(" | ").append(flatness(r)).append(" |\n");
+        }
+        if (!any) {
+            md.append("| no per-iteration data in this run | | | | | | |\n");
+        }
+        md.append('\n');
+    }
+
+    private void limit() {
+        md.append("## Where the limit is\n\n");
+        for (String service : List.of("RAW", "LAYER")) {
+            List<Run> runs = new ArrayList<>();
+            for (int t : CURVE) {
+                mixedRun("MixedWorkloadBenchmark", service, t).ifPresent(runs::add);
+            }
+            if (runs.isEmpty()) {
+                md.append("- `").append(service).append("`: the mixed workload was not measured in this run.\n");
+                continue;
+            }
+            Run knee = knee(runs);
+            md.append("- `").append(service).append("`: operations/s by client threads ");
+            for (int i = 0; i < runs.size(); i++) {
+                md.append(i == 0 ? "" : ", ").append(runs.get(i).threads()).append(": ")
+                        .append(fmtInt(runs.get(i).threads() / runs.get(i).seconds()));
+            }
+            int last = runs.get(runs.size() - 1).threads();
+            md.append(". ").append(knee.threads() == last
+                    ? "Throughput still grows at " + last + " threads (by " + pct(GROWS) + " or more per step)"
+                    : "Throughput stops growing at " + knee.threads() + " client thread" + (knee.threads() == 1 ? "" : "s")
+                    + " (the next step adds less"
+                    + " than " + pct(GROWS) + ")").append("; ").append(cpuSplit(knee)).append(".\n");
+        }
+        md.append("\nCeilings measured in the same run on the suite's own servers:\n\n")
+                .append("| what | clients | per second |\n|---|---:|---:|\n");
+        results.find("CacheThroughputBenchmark", "source=PG_RAW").ifPresent(r -> md.append("| raw JDBC point read"
+                + " (HikariCP, 4b `PG_RAW`) | ").append(r.threads()).append(" | ").append(fmtInt(reads(r))).append(" |\n"));
+        mixedMax("RAW").ifPresent(r -> md.append("| raw twin of the mixed workload, best thread count | ")
+                .append(r.threads()).append(" | ").append(fmtInt(r.threads() / r.seconds())).append(" |\n"));
+        mixedMax("LAYER").ifPresent(r -> md.append("| the layer's mixed workload, best thread count | ")
+                .append(r.threads()).append(" | ").append(fmtInt(r.threads() / r.seconds())).append(" |\n"));
+        List<String> tools = new ArrayList<>(List.of("PGBENCH", "REDIS_BENCHMARK"));
+        for (Extra.Ceiling c : extra.ceilings()) {
+            tools.remove(c.tool());
+            md.append("| `").append(c.what()).append("` | ").append(c.clients()).append(" | ")
+                    .append(c.missing() != null ? "not measured: " + c.missing() : fmtInt(c.perSecond())).append(" |\n");
+        }
+        for (String t : tools) {
+            md.append("| `").append(t.equals("PGBENCH") ? "pgbench -S -M prepared" : "redis-benchmark -t get")
+                    .append("` | | not measured in this run |\n");
+        }
+        md.append('\n');
+    }
+
+    /** The first run after which throughput grows by less than {@link #GROWS}; the last run if it always grows. */
+    static Run knee(List<Run> byThreads) {
+        for (int i = 0; i + 1 < byThreads.size(); i++) {
+            Run a = byThreads.get(i);
+            Run b = byThreads.get(i + 1);
+            double opsA = a.threads() / a.seconds();
+            double opsB = b.threads() / b.seconds();
+            if (opsB < opsA * (1 + GROWS)) {
+                return a;
+            }
+        }
+        return byThreads.get(byThreads.size() - 1);
+    }
+
+    private Optional<Run> mixedMax(String service) {
+        Optional<Run> best = Optional.empty();
+        for (int t : CURVE) {
+            Optional<Run> r = mixedRun("MixedWorkloadBenchmark", service, t);
+            if (r.isPresent() && (best.isEmpty()
+                    || r.get().threads() / r.get().seconds() > best.get().threads() / best.get().seconds())) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    /** "CPU there: 1.95 of 2 cores busy; client JVM 60 %, ..." for one run, or why it is unknown. */
+    String cpuSplit(Run run) {
+        Map<String, Double> perSecond = extra.cpuPerSecondMs(run);
+        double total = perSecond.values().stream().mapToDouble(Double::doubleValue).sum();
+        if (perSecond.isEmpty() || total <= 0) {
+            return "CPU split there: not sampled in this run";
+        }
+        StringBuilder s = new StringBuilder("CPU there: ").append(fmt(total / 1e3)).append(" cores busy")
+                .append(cores().map(c -> " of " + c).orElse("")).append(" (");
+        boolean first = true;
+        for (Map.Entry<String, Double> e : perSecond.entrySet()) {
+            s.append(first ? "" : ", ").append(Extra.GROUPS.get(e.getKey())).append(' ')
+                    .append(pct(e.getValue() / total));
+            first = false;
+        }
+        return s.append(')').toString();
+    }
+
+    /** The machine's cores from the environment lines ("cpu (before): 2 cores, ..."). */
+    private Optional<Integer> cores() {
+        for (String line : environment) {
+            int i = line.indexOf(" cores");
+            int c = line.indexOf("): ");
+            if (line.startsWith("cpu") && i > 0 && c > 0 && c + 3 < i) {
+                try {
+                    return Optional.of(Integer.parseInt(line.substring(c + 3, i).strip()));
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private void startup() {
@@ -430,10 +770,11 @@ public final class Report {
     }
 
     private void targets() {
-        md.append("## Targets\n\n| target | measured | verdict | |\n|---|---:|---|---|\n");
+        md.append("## Targets\n\n| target | measured | verdict | | conclusive? |\n|---|---:|---|---|---|\n");
         for (Verdict v : verdicts) {
             md.append("| ").append(v.target()).append(" | ").append(v.measured()).append(" | ").append(v.status())
-                    .append(" | ").append(v.detail()).append(" |\n");
+                    .append(" | ").append(v.detail()).append(" | ")
+                    .append(v.conclusive() == null ? "" : v.conclusive()).append(" |\n");
         }
         long missed = verdicts.stream().filter(v -> Boolean.FALSE.equals(v.met())).count();
         long met = verdicts.stream().filter(v -> Boolean.TRUE.equals(v.met())).count();
@@ -486,19 +827,39 @@ public final class Report {
         if (v.met() == null) {
             return v;
         }
+        int forks = Math.min(a.get().forks(), b.get().forks());
         double ea = a.get().error() * a.get().micros() / a.get().score();
         double eb = b.get().error() * b.get().micros() / b.get().score();
         if (Double.isNaN(ea) || Double.isNaN(eb)) {
-            return v;
+            return v.withConclusive(conclusive(Double.NaN, Double.NaN, limit, forks));
         }
         double lo = (a.get().micros() - ea) / (b.get().micros() + eb);
         double hi = b.get().micros() > eb ? (a.get().micros() + ea) / (b.get().micros() - eb) : Double.POSITIVE_INFINITY;
         if (lo <= limit && hi > limit) {
             String range = fmtRatio(lo) + " to " + (Double.isInfinite(hi) ? "unbounded" : fmtRatio(hi));
-            return new Verdict(v.target(), v.measured(), v.met(), (v.detail().isEmpty() ? "" : v.detail() + "; ")
+            v = new Verdict(v.target(), v.measured(), v.met(), (v.detail().isEmpty() ? "" : v.detail() + "; ")
                     + "not conclusive: within both runs' 99.9 % errors the ratio is " + range);
         }
-        return v;
+        return v.withConclusive(conclusive(lo, hi, limit, forks));
+    }
+
+    /**
+     * Whether a ratio's range under both runs' 99.9 % intervals ({@code lo..hi}) lies on one side of {@code limit},
+     * from enough forks for the interval to include fork-to-fork variation; else why not.
+     */
+    static String conclusive(double lo, double hi, double limit, int forks) {
+        String forkNote = forks >= MIN_FORKS ? "" : forks <= 0 ? "; in-process run (no fork)"
+                : "; only " + forks + " fork" + (forks == 1 ? "" : "s") + " (at least " + MIN_FORKS + " needed for the"
+                + " interval to cover fork-to-fork variation)";
+        if (Double.isNaN(lo) || Double.isNaN(hi)) {
+            return "no: JMH gave no 99.9 % interval (too few measured iterations)" + forkNote;
+        }
+        String range = fmtRatio(lo) + " to " + (Double.isInfinite(hi) ? "unbounded" : fmtRatio(hi));
+        if (lo <= limit && hi >= limit) {
+            return "no: the 99.9 % range " + range + " straddles " + fmtRatio(limit) + forkNote;
+        }
+        return forkNote.isEmpty() ? "yes: the 99.9 % range " + range + " is on one side of " + fmtRatio(limit)
+                : "no: the 99.9 % range " + range + " is on one side of " + fmtRatio(limit) + forkNote;
     }
 
     static Verdict atLeast(String target, double ratio, double limit) {
@@ -545,7 +906,7 @@ public final class Report {
         return String.format(Locale.ROOT, "%.0f %%", fraction * 100);
     }
 
-    private static String err(Run r) {
+    static String err(Run r) {
         return fmtErr(r.error() * r.micros() / r.score());
     }
 

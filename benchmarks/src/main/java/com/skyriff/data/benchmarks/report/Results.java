@@ -21,10 +21,41 @@ final class Results {
      * @param error       the 99.9 % confidence half-width, NaN when JMH had too few iterations to give one
      * @param percentiles sample mode's percentiles by their JMH key ({@code 50.0}, {@code 99.0}, ...)
      * @param secondary   secondary scores by name (e.g. the {@code reads} counter)
+     * @param rawData     per fork, the score of each measured iteration (throughput and average-time modes)
+     * @param histograms  per fork, sample mode's {value, count} pairs of all its measured iterations
      */
     record Run(String benchmark, String method, String mode, int threads, int forks, Map<String, String> params,
                double score, double error, String unit, Map<String, Double> percentiles,
-               Map<String, Double> secondary, String jdk, String vm, String warmup, String measurement) {
+               Map<String, Double> secondary, String jdk, String vm, String warmup, String measurement,
+               List<List<Double>> rawData, List<List<double[]>> histograms) {
+
+        /** A percentile (e.g. 0.99) of each fork's own samples, in milliseconds; empty without histograms. */
+        List<Double> forkPercentileMillis(double q) {
+            List<Double> out = new ArrayList<>();
+            for (List<double[]> fork : histograms) {
+                double total = 0;
+                for (double[] vc : fork) {
+                    total += vc[1];
+                }
+                if (total == 0) {
+                    continue;
+                }
+                List<double[]> sorted = new ArrayList<>(fork);
+                sorted.sort((a, b) -> Double.compare(a[0], b[0]));
+                double need = q * total;
+                double seen = 0;
+                double value = Double.NaN;
+                for (double[] vc : sorted) {
+                    seen += vc[1];
+                    if (seen >= need) {
+                        value = vc[0];
+                        break;
+                    }
+                }
+                out.add(value * perOpFactor(unit, 1e-3));
+            }
+            return out;
+        }
 
         String param(String name) {
             return params.get(name);
@@ -95,13 +126,37 @@ final class Results {
             if (m.get("secondaryMetrics") instanceof Map<?, ?> sm) {
                 sm.forEach((k, v) -> secondary.put((String) k, number(((Map<String, Object>) v).get("score"))));
             }
+            List<List<Double>> rawData = new ArrayList<>();
+            if (primary.get("rawData") instanceof List<?> forks) {
+                for (Object f : forks) {
+                    List<Double> its = new ArrayList<>();
+                    for (Object v : (List<Object>) f) {
+                        its.add(number(v));
+                    }
+                    rawData.add(List.copyOf(its));
+                }
+            }
+            List<List<double[]>> histograms = new ArrayList<>();
+            if (primary.get("rawDataHistogram") instanceof List<?> forks) {
+                for (Object f : forks) {
+                    List<double[]> pairs = new ArrayList<>();
+                    for (Object it : (List<Object>) f) {
+                        for (Object vc : (List<Object>) it) {
+                            List<Object> pair = (List<Object>) vc;
+                            pairs.add(new double[] {number(pair.get(0)), number(pair.get(1))});
+                        }
+                    }
+                    histograms.add(List.copyOf(pairs));
+                }
+            }
             out.add(new Run(cls, full.substring(dot + 1), (String) m.get("mode"), number(m.get("threads")).intValue(),
                     number(m.get("forks")).intValue(), Map.copyOf(params), number(primary.get("score")),
                     number(primary.get("scoreError")), (String) primary.get("scoreUnit"), Map.copyOf(percentiles),
                     Map.copyOf(secondary), String.valueOf(m.get("jdkVersion")),
                     m.get("vmName") + " " + m.get("vmVersion"),
                     number(m.get("warmupIterations")).intValue() + " x " + m.get("warmupTime"),
-                    number(m.get("measurementIterations")).intValue() + " x " + m.get("measurementTime")));
+                    number(m.get("measurementIterations")).intValue() + " x " + m.get("measurementTime"),
+                    List.copyOf(rawData), List.copyOf(histograms)));
         }
         return new Results(out);
     }

@@ -25,7 +25,7 @@ class ReportTest {
             run("CacheBenchmark.get", "avgt", 1, "\"read\":\"REDISSON\"", 0.2, "0.01", "ms/op", ""),
             run("CacheBenchmark.get", "avgt", 1, "\"read\":\"ENTITY\"", 210.0, "3", "us/op", ""),
             run("CacheBenchmark.get", "avgt", 1, "\"read\":\"NEAR\"", 1500.0, "3", "ns/op", ""),
-            run("MixedWorkloadBenchmark.threads032", "sample", 32, "", 4.0, "0.1", "ms/op",
+            run("MixedWorkloadBenchmark.threads032", "sample", 32, "\"service\":\"LAYER\"", 4.0, "0.1", "ms/op",
                     ",\"scorePercentiles\":{\"50.0\":3.0,\"99.0\":25.0,\"99.9\":40.0}")) + "]";
 
     @Test
@@ -74,37 +74,195 @@ class ReportTest {
                 });
     }
 
-    @Test
-    void markdown_mixedWorkload_throughputIsThreadsOverMeanAndP99FromPercentiles() {
-        Report report = new Report(Results.parse(SAMPLE), List.of(), "run.json", "chart.svg");
+    /** A sample-mode mixed-workload run with {@code forks} forks; {@code histogram} is JMH's rawDataHistogram. */
+    static String mixed(String benchmark, int threads, String service, int forks, double meanMs, String error,
+                        double p99, String histogram) {
+        return run(benchmark + String.format(java.util.Locale.ROOT, ".threads%03d", threads), "sample", threads,
+                "\"service\":\"" + service + "\"", meanMs, error, "ms/op", ",\"scorePercentiles\":{\"50.0\":"
+                        + meanMs + ",\"99.0\":" + p99 + ",\"99.9\":" + (p99 * 2) + "}"
+                        + (histogram == null ? "" : ",\"rawDataHistogram\":" + histogram))
+                .replace("\"forks\":1,", "\"forks\":" + forks + ",");
+    }
 
-        String md = report.markdown();
+    /** One fork's histogram: one iteration holding {@code ms} once each. */
+    static String fork(double... ms) {
+        StringBuilder s = new StringBuilder("[[");
+        for (int i = 0; i < ms.length; i++) {
+            s.append(i == 0 ? "" : ",").append('[').append(ms[i]).append(",1]");
+        }
+        return s.append("]]").toString();
+    }
 
-        assertThat(md).contains("| as built | 32 | 8,000 | 4.000 | 3.000 | 25.00 | 40.00 |");
-        assertThat(report.verdicts()).filteredOn(v -> v.target().contains("p99")).singleElement()
-                .satisfies(v -> assertThat(v.detail()).isEqualTo("missed by 25 %"));
-        assertThat(report.verdicts()).filteredOn(v -> v.target().contains("operations/s")).singleElement()
-                .satisfies(v -> assertThat(v.met()).isTrue());
+    static String iteration(String method, String service, int threads, long fork, int index, double seconds,
+                            double ops, String cpu) {
+        return "{\"type\":\"iteration\",\"benchmark\":\"com.skyriff.data.benchmarks." + method + "\",\"threads\":"
+                + threads + ",\"fork\":" + fork + ",\"params\":{\"service\":\"" + service + "\"},\"phase\":"
+                + "\"measurement\",\"index\":" + index + ",\"seconds\":" + seconds + ",\"ops\":" + ops
+                + ",\"cpuMs\":{" + cpu + "}}";
     }
 
     @Test
-    void markdown_mixedWorkloadBothMapperPaths_listsBothAndChecksTheTargetsOnTheKeyedOne() {
+    void markdown_mixedWorkload_layerOverRawRatiosFromOneRunAgainstTheTargets() {
         String json = "[" + String.join(",",
-                run("MixedWorkloadBenchmark.threads032", "sample", 32, "\"mappers\":\"SHARDINGSPHERE\"", 16.0, "0.1",
-                        "ms/op", ",\"scorePercentiles\":{\"50.0\":12.0,\"99.0\":80.0,\"99.9\":120.0}"),
-                run("MixedWorkloadBenchmark.threads032", "sample", 32, "\"mappers\":\"KEYED\"", 8.0, "0.1", "ms/op",
-                        ",\"scorePercentiles\":{\"50.0\":6.0,\"99.0\":30.0,\"99.9\":50.0}")) + "]";
+                mixed("MixedWorkloadBenchmark", 8, "RAW", 1, 2.0, "0.1", 10.0, null),
+                mixed("MixedWorkloadBenchmark", 8, "LAYER", 1, 2.5, "0.1", 25.0, null),
+                mixed("MixedWorkloadBenchmark", 32, "RAW", 1, 8.0, "0.1", 30.0, null),
+                mixed("MixedWorkloadBenchmark", 32, "LAYER", 1, 8.4, "0.1", 35.0, null)) + "]";
         Report report = new Report(Results.parse(json), List.of(), "run.json", "chart.svg");
 
         String md = report.markdown();
 
-        assertThat(md).contains("| `KEYED` | 32 | 4,000 | 8.000 | 6.000 | 30.00 | 50.00 |")
-                .contains("| `SHARDINGSPHERE` | 32 | 2,000 | 16.00 | 12.00 | 80.00 | 120.0 |");
-        assertThat(md.indexOf("| `KEYED` | 32")).isLessThan(md.indexOf("| `SHARDINGSPHERE` | 32"));
-        assertThat(report.verdicts()).filteredOn(v -> v.target().contains("operations/s")).singleElement()
-                .satisfies(v -> assertThat(v.measured()).isEqualTo("4,000 ops/s"));
-        assertThat(report.verdicts()).filteredOn(v -> v.target().contains("p99")).singleElement()
-                .satisfies(v -> assertThat(v.measured()).isEqualTo("30.00 ms"));
+        assertThat(md).contains("| `LAYER` | 8 | 1 | 3,200 |").contains("| 0.80x | 2.50x |")
+                .contains("| `LAYER_SS` | 8 | | not measured in this run |");
+        assertThat(report.verdicts()).filteredOn(v -> v.target().startsWith("Mixed workload at 8 threads: layer/raw"))
+                .singleElement().satisfies(v -> {
+                    assertThat(v.target()).endsWith(">= 0.90x");
+                    assertThat(v.measured()).isEqualTo("0.80x (3,200 vs 4,000 ops/s)");
+                    assertThat(v.met()).isFalse();
+                });
+        assertThat(report.verdicts()).filteredOn(v -> v.target().startsWith("Mixed workload at 32 threads: layer/raw"))
+                .singleElement().satisfies(v -> assertThat(v.met()).isTrue());
+        assertThat(report.verdicts()).filteredOn(v -> v.target().equals("Mixed workload at 8 threads: layer p99 <= 20.00 ms"))
+                .singleElement().satisfies(v -> assertThat(v.detail()).isEqualTo("missed by 25 %"));
+        assertThat(report.verdicts()).filteredOn(v -> v.target().equals("Mixed workload at 32 threads: layer p99 <= 40.00 ms"))
+                .singleElement().satisfies(v -> assertThat(v.met()).isTrue());
+    }
+
+    @Test
+    void verdict_threeForksWithIntervalsOnOneSide_isConclusive_oneForkSaysWhyNot() {
+        String three = "[" + String.join(",",
+                mixed("MixedWorkloadBenchmark", 8, "RAW", 3, 2.0, "0.01", 10.0, null),
+                mixed("MixedWorkloadBenchmark", 8, "LAYER", 3, 2.1, "0.01", 12.0, null)) + "]";
+        String one = three.replace("\"forks\":3,", "\"forks\":1,");
+
+        Report conclusive = new Report(Results.parse(three), List.of(), "run.json", "chart.svg");
+        Report single = new Report(Results.parse(one), List.of(), "run.json", "chart.svg");
+
+        assertThat(conclusive.verdicts()).filteredOn(v -> v.target().startsWith("Mixed workload at 8 threads: layer/raw"))
+                .singleElement().satisfies(v -> assertThat(v.conclusive())
+                        .isEqualTo("yes: the 99.9 % range 0.94x to 0.96x is on one side of 0.90x"));
+        assertThat(single.verdicts()).filteredOn(v -> v.target().startsWith("Mixed workload at 8 threads: layer/raw"))
+                .singleElement().satisfies(v -> assertThat(v.conclusive()).startsWith("no: the 99.9 % range 0.94x to"
+                        + " 0.96x is on one side of 0.90x; only 1 fork (at least 3 needed"));
+        assertThat(single.markdown()).contains("| conclusive? |").contains("; only 1 fork (at least 3 needed");
+    }
+
+    @Test
+    void verdict_intervalsStraddleTheTarget_isNotConclusiveAndSaysTheRange() {
+        assertThat(Report.conclusive(0.85, 0.95, 0.90, 3)).isEqualTo("no: the 99.9 % range 0.85x to 0.95x straddles 0.90x");
+        assertThat(Report.conclusive(Double.NaN, Double.NaN, 0.90, 3))
+                .isEqualTo("no: JMH gave no 99.9 % interval (too few measured iterations)");
+        assertThat(Report.conclusive(0.5, 0.6, 0.90, 0)).endsWith("; in-process run (no fork)");
+    }
+
+    @Test
+    void p99Verdict_forksOnBothSidesOfTheTarget_isNotConclusive_allBelow_isConclusive() {
+        String straddling = "[" + mixed("MixedWorkloadBenchmark", 8, "LAYER", 3, 2.0, "0.1", 18.0, "["
+                + String.join(",", fork(1, 15), fork(1, 18), fork(1, 25)) + "]") + "]";
+        String below = "[" + mixed("MixedWorkloadBenchmark", 8, "LAYER", 3, 2.0, "0.1", 15.0, "["
+                + String.join(",", fork(1, 12), fork(1, 15), fork(1, 19)) + "]") + "]";
+
+        Report r1 = new Report(Results.parse(straddling), List.of(), "run.json", "chart.svg");
+        Report r2 = new Report(Results.parse(below), List.of(), "run.json", "chart.svg");
+
+        assertThat(r1.verdicts()).filteredOn(v -> v.target().startsWith("Mixed workload at 8 threads: layer p99"))
+                .singleElement().satisfies(v -> assertThat(v.conclusive())
+                        .isEqualTo("no: the 3 forks' p99s are 15.00 to 25.00 ms, across 20.00 ms"));
+        assertThat(r2.verdicts()).filteredOn(v -> v.target().startsWith("Mixed workload at 8 threads: layer p99"))
+                .singleElement().satisfies(v -> assertThat(v.conclusive())
+                        .isEqualTo("yes: the 3 forks' p99s are 12.00 to 19.00 ms"));
+    }
+
+    @Test
+    void flatness_firstAgainstLastIteration_fromSidecarAndFromJmhRawData() {
+        String json = "[" + String.join(",",
+                mixed("MixedWorkloadBenchmark", 8, "LAYER", 1, 2.5, "0.1", 10.0, null),
+                run("PointReadBenchmark.pointRead", "avgt", 1, "\"access\":\"RAW\"", 101.0, "2", "us/op",
+                        ",\"rawData\":[[100.0,102.0]]")) + "]";
+        String sidecar = String.join("\n",
+                iteration("MixedWorkloadBenchmark.threads008", "LAYER", 8, 7, 1, 1.0, 1000, ""),
+                iteration("MixedWorkloadBenchmark.threads008", "LAYER", 8, 7, 2, 1.0, 1200, ""));
+        Report report = new Report(Results.parse(json), Extra.parse(sidecar), List.of(), "run.json", "chart.svg");
+
+        String md = report.markdown();
+
+        Results.Run mixedRun = Results.parse(json).runs().get(0);
+        Results.Run point = Results.parse(json).runs().get(1);
+        assertThat(report.flatness(mixedRun)).isEqualTo("+20 % (**not flat**)");
+        assertThat(report.flatness(point)).isEqualTo("-2 % (flat)");
+        assertThat(md).contains("## Steady state")
+                .contains("| PointReadBenchmark.pointRead | {access=RAW} | 1 | 1 | - | not recorded | -2 % (flat) |");
+    }
+
+    @Test
+    void steadyState_boundReached_saysSoPerRun() {
+        String json = "[" + mixed("MixedWorkloadBenchmark", 8, "RAW", 2, 2.0, "0.1", 10.0, null) + "]";
+        String sidecar = String.join("\n",
+                "{\"type\":\"settle\",\"benchmark\":\"com.skyriff.data.benchmarks.MixedWorkloadBenchmark.threads008\","
+                        + "\"threads\":8,\"fork\":1,\"params\":{\"service\":\"RAW\"},\"seconds\":61.5,\"settled\":true,"
+                        + "\"monitored\":true,\"compileMs\":40000,\"boundS\":240.0,\"windowS\":10.0}",
+                "{\"type\":\"settle\",\"benchmark\":\"com.skyriff.data.benchmarks.MixedWorkloadBenchmark.threads008\","
+                        + "\"threads\":8,\"fork\":2,\"params\":{\"service\":\"RAW\"},\"seconds\":240.2,\"settled\":false,"
+                        + "\"monitored\":true,\"compileMs\":90000,\"boundS\":240.0,\"windowS\":10.0}");
+        Report report = new Report(Results.parse(json), Extra.parse(sidecar), List.of(), "run.json", "chart.svg");
+
+        assertThat(report.markdown()).contains("| MixedWorkloadBenchmark.threads008 | {service=RAW} | 8 | 2 | 240.2 |"
+                + " 1 of 2 forks (**bound of 240.0 s reached**) |");
+    }
+
+    @Test
+    void cpuSplit_perOperationByGroup_andWhereThroughputStopsGrowing() {
+        String json = "[" + String.join(",",
+                mixed("MixedWorkloadBenchmark", 1, "LAYER", 1, 1.0, "0.1", 3.0, null),
+                mixed("MixedWorkloadBenchmark", 2, "LAYER", 1, 2.0 / 1.8, "0.1", 3.0, null),
+                mixed("MixedWorkloadBenchmark", 4, "LAYER", 1, 4.0 / 1.9, "0.1", 6.0, null)) + "]";
+        String cpu = "\"client\":1500.0,\"primaries\":300.0,\"replicas\":150.0,\"replication\":30.0,"
+                + "\"pg_other\":20.0,\"redis\":0.0";
+        String sidecar = iteration("MixedWorkloadBenchmark.threads002", "LAYER", 2, 9, 1, 1.0, 1000, cpu);
+        Report report = new Report(Results.parse(json), Extra.parse(sidecar), List.of("cpu (before): 2 cores, AMD"),
+                "run.json", "chart.svg");
+
+        String md = report.markdown();
+
+        assertThat(md).contains("| `LAYER` | 2 | 1,800 | 1,500 | 300 | 150 | 30 | 20 | 0 | 2,000 | 2.000 |");
+        assertThat(md).contains("- `LAYER`: operations/s by client threads 1: 1,000, 2: 1,800, 4: 1,900. Throughput"
+                + " stops growing at 2 client threads (the next step adds less than 10 %); CPU there: 2.000 cores busy"
+                + " of 2 (client JVM 75 %, primaries' backends 15 %, replicas' backends 8 %, replication 2 %,"
+                + " PostgreSQL background 1 %, Redis 0 %).");
+        assertThat(md).contains("- `RAW`: the mixed workload was not measured in this run.");
+    }
+
+    @Test
+    void ceilings_toolFiguresAndMissingTools_areListedWithTheReason() {
+        String sidecar = String.join("\n",
+                "{\"type\":\"ceiling\",\"tool\":\"PGBENCH\",\"what\":\"pgbench -S -M prepared\",\"clients\":8,"
+                        + "\"perSecond\":30000.0,\"missing\":null}",
+                "{\"type\":\"ceiling\",\"tool\":\"REDIS_BENCHMARK\",\"what\":\"redis-benchmark -t get\","
+                        + "\"clients\":1,\"perSecond\":null,\"missing\":\"redis-benchmark not found (looked in PATH)\"}");
+        String json = "[" + run("CacheThroughputBenchmark.read", "thrpt", 32, "\"source\":\"PG_RAW\"", 12000.0, "100",
+                "ops/s", "") + "]";
+        Report report = new Report(Results.parse(json), Extra.parse(sidecar), List.of(), "run.json", "chart.svg");
+
+        String md = report.markdown();
+
+        assertThat(md).contains("| raw JDBC point read (HikariCP, 4b `PG_RAW`) | 32 | 12,000 |")
+                .contains("| `pgbench -S -M prepared` | 8 | 30,000 |")
+                .contains("| `redis-benchmark -t get` | 1 | not measured: redis-benchmark not found (looked in PATH) |");
+    }
+
+    @Test
+    void ceilings_noSidecar_saysNotMeasured() {
+        Report report = new Report(Results.parse(SAMPLE), List.of(), "run.json", "chart.svg");
+
+        assertThat(report.markdown()).contains("| `pgbench -S -M prepared` | | not measured in this run |")
+                .contains("| `redis-benchmark -t get` | | not measured in this run |");
+    }
+
+    @Test
+    void parseSidecar_unknownType_throwsNamingTheLineAndTheChoices() {
+        assertThatThrownBy(() -> Extra.parse("\n{\"type\":\"iter\"}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("sidecar line 2: type must be one of [settle, iteration, ceiling]; was 'iter'");
     }
 
     @Test
