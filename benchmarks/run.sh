@@ -2,8 +2,15 @@
 # Runs the JMH suite and regenerates the report from its JSON result.
 #
 #   benchmarks/run.sh smoke   # CI: every benchmark once, in-process, short; report into benchmarks/target (< 2 min)
-#   benchmarks/run.sh full    # people: the full suite (about an hour on 2 cores); writes BENCHMARKS.md + BENCHMARKS.svg
+#   benchmarks/run.sh full    # people: the full suite (about 4 hours on 2 cores: 3 forks of the headline pairs and the
+#                             # throughput curve, each warmed up until its JIT settles); writes BENCHMARKS.md + .svg
 #   benchmarks/run.sh report  # only regenerate BENCHMARKS.md + BENCHMARKS.svg from benchmarks/results/full-run.json
+#
+# Beside JMH's JSON the benchmarks write a sidecar file (<result>-extra.jsonl: steady-state warm-ups, per-iteration
+# operations and CPU time by process group, the pgbench / redis-benchmark ceilings); the report reads both.
+# Knobs (environment, inherited by JMH's forks): SKYRIFF_BENCH_SETTLE_MAX_S (bound of the steady-state warm-up, default
+# 240), SKYRIFF_BENCH_CEILING_S (seconds per C-tool run, default 10), SKYRIFF_BENCH_CEILING_CLIENTS (default 1,8,32),
+# SKYRIFF_BENCH_PGBENCH_SCALE (default 10).
 #
 # benchmarks/results/conditions.txt, if present, is a sentence on the conditions of the full run (other load, where
 # it ran) written by whoever ran it; the report quotes it.
@@ -33,6 +40,13 @@ environment() {  # the machine and what else was running, for the report's "cond
 case "$mode" in
   smoke)
     before=$(environment before)
+    # every code path once, bounded: a short steady-state warm-up, one short C-tool run
+    export SKYRIFF_BENCH_SETTLE_MAX_S=${SKYRIFF_BENCH_SETTLE_MAX_S:-0.3}
+    export SKYRIFF_BENCH_CEILING_S=${SKYRIFF_BENCH_CEILING_S:-1}
+    export SKYRIFF_BENCH_CEILING_CLIENTS=${SKYRIFF_BENCH_CEILING_CLIENTS:-4}
+    export SKYRIFF_BENCH_PGBENCH_SCALE=${SKYRIFF_BENCH_PGBENCH_SCALE:-1}
+    export SKYRIFF_BENCH_EXTRA=$PWD/benchmarks/target/jmh-smoke-extra.jsonl
+    rm -f "$SKYRIFF_BENCH_EXTRA"
     mvn -B -pl benchmarks -am jmh:benchmark -Psmoke "$@"
     { echo "$before"; environment after; } > benchmarks/target/jmh-smoke.env
     java -cp benchmarks/target/classes com.skyriff.data.benchmarks.report.Report \
@@ -48,9 +62,12 @@ case "$mode" in
   full)
     mkdir -p benchmarks/results
     environment before > benchmarks/results/full-run.env
+    export SKYRIFF_BENCH_EXTRA=$PWD/benchmarks/target/jmh-result-extra.jsonl
+    rm -f "$SKYRIFF_BENCH_EXTRA"
     mvn -B -pl benchmarks -am jmh:benchmark -Djmh.rff=target/jmh-result.json "$@"
     environment after >> benchmarks/results/full-run.env
     cp benchmarks/target/jmh-result.json benchmarks/results/full-run.json
+    cp "$SKYRIFF_BENCH_EXTRA" benchmarks/results/full-run-extra.jsonl
     java -cp benchmarks/target/classes com.skyriff.data.benchmarks.report.Report \
       benchmarks/results/full-run.json benchmarks/results/full-run.env BENCHMARKS.md BENCHMARKS.svg "${before[@]}"
     ;;
