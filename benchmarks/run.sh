@@ -41,7 +41,7 @@ case "$mode" in
   smoke)
     before=$(environment before)
     # every code path once, bounded: a short steady-state warm-up, one short C-tool run
-    export SKYRIFF_BENCH_SETTLE_MAX_S=${SKYRIFF_BENCH_SETTLE_MAX_S:-0.3}
+    export SKYRIFF_BENCH_SETTLE_MAX_S=${SKYRIFF_BENCH_SETTLE_MAX_S:-0.1}
     export SKYRIFF_BENCH_CEILING_S=${SKYRIFF_BENCH_CEILING_S:-1}
     export SKYRIFF_BENCH_CEILING_CLIENTS=${SKYRIFF_BENCH_CEILING_CLIENTS:-4}
     export SKYRIFF_BENCH_PGBENCH_SCALE=${SKYRIFF_BENCH_PGBENCH_SCALE:-1}

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Pair 4: one cached profile read at one thread: {@code EntityCache.get} hitting Redis ({@code ENTITY}) against a raw
@@ -43,7 +44,7 @@ public class CacheBenchmark {
     Caches caches;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp(BenchmarkParams params) {
         caches = Caches.acquire();
         long u = caches.fixture.users[3];
         User expected = caches.users.get(u, caches.loader);
@@ -60,6 +61,8 @@ public class CacheBenchmark {
                 }
             }
         }
+        Keys warm = Keys.warmup(0);
+        new Probe(params, caches.fixture.cpu()).settle(t -> get(warm));
     }
 
     @TearDown(Level.Trial)

@@ -71,6 +71,8 @@ class ReportTest {
                 .satisfies(v -> {
                     assertThat(v.measured()).isEqualTo("1.500 µs/op");
                     assertThat(v.met()).isTrue();
+                    assertThat(v.conclusive()).isEqualTo("no: the 99.9 % range 0.75x to 0.75x is on one side of"
+                            + " 1.00x; only 1 fork (at least 3 needed for the interval to cover fork-to-fork variation)");
                 });
     }
 
