@@ -194,21 +194,21 @@ final class Fixture {
     synchronized void resetWorkload() {
         YearMonth now = YearMonth.now(Clock.systemUTC());
         for (PgShard s : db.shards()) {
-            PgNode p = s.primary();
-            try (Connection c = DriverManager.getConnection(p.jdbcUrl(), p.user(), p.password());
-                 Statement st = c.createStatement()) {
+            try (Connection c = rawPrimary.get(s.name()).getConnection(); Statement st = c.createStatement()) {
+                // one round trip for the restore (a multi-statement query), one for VACUUM (not in a transaction)
+                StringBuilder restore = new StringBuilder();
                 StringBuilder vacuum = new StringBuilder("VACUUM videos, wallets, follows");
                 for (YearMonth m = now.minusMonths(MONTHS_BACK); !m.isAfter(now.plusMonths(MONTHS_AHEAD));
                      m = m.plusMonths(1)) {
                     String events = MonthWindow.tableName("watch_events", m);
-                    st.execute("DELETE FROM " + events + " WHERE event_id >= " + FIRST_WORKLOAD_ID);
-                    st.execute("TRUNCATE " + MonthWindow.tableName("wallet_ledger", m));
+                    restore.append("DELETE FROM ").append(events).append(" WHERE event_id >= ").append(FIRST_WORKLOAD_ID)
+                            .append(";TRUNCATE ").append(MonthWindow.tableName("wallet_ledger", m)).append(';');
                     vacuum.append(", ").append(events);
                 }
-                st.execute("DELETE FROM videos WHERE video_id >= " + FIRST_WORKLOAD_ID);
-                st.execute("UPDATE videos SET views = 0 WHERE views <> 0");
-                st.execute("TRUNCATE follows");
-                st.execute("UPDATE wallets SET balance = " + BALANCE + " WHERE balance <> " + BALANCE);
+                restore.append("DELETE FROM videos WHERE video_id >= ").append(FIRST_WORKLOAD_ID)
+                        .append(";UPDATE videos SET views = 0 WHERE views <> 0;TRUNCATE follows;UPDATE wallets SET")
+                        .append(" balance = ").append(BALANCE).append(" WHERE balance <> ").append(BALANCE);
+                st.execute(restore.toString());
                 st.execute(vacuum.toString());
             } catch (SQLException e) {
                 throw new IllegalStateException(s.name() + ": resetting the seeded state failed: " + e.getMessage(), e);
