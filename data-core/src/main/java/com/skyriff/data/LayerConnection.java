@@ -41,14 +41,43 @@ import java.util.concurrent.Executor;
 final class LayerConnection implements Connection {
     private final Connection delegate;
     final Constructs constructs;
+    /** The single-shard path of this connection's generation; null when the rules turn it off. */
+    final OneShardRouter router;
+    private org.apache.shardingsphere.driver.jdbc.core.connection.ShardingSphereConnection shardingSphere;
 
     LayerConnection(Connection delegate, Constructs constructs) {
+        this(delegate, constructs, null);
+    }
+
+    LayerConnection(Connection delegate, Constructs constructs, OneShardRouter router) {
         this.delegate = delegate;
         this.constructs = constructs;
+        this.router = router;
+    }
+
+    /** ShardingSphere's logical connection behind this one. */
+    org.apache.shardingsphere.driver.jdbc.core.connection.ShardingSphereConnection shardingSphere() throws SQLException {
+        if (shardingSphere == null) {
+            shardingSphere = delegate.unwrap(org.apache.shardingsphere.driver.jdbc.core.connection.ShardingSphereConnection.class);
+        }
+        return shardingSphere;
+    }
+
+    /** The single-shard plan of {@code sql} if it has one (or is refused on every path); else null. */
+    private OneShardPlan onShard(String sql) {
+        if (router == null || sql == null) {
+            return null;
+        }
+        OneShardPlan plan = router.plans.plan(sql);
+        return plan.fallback == null ? plan : null;
     }
 
     @Override
     public PreparedStatement prepareStatement(String a0) throws SQLException {
+        OneShardPlan plan = onShard(a0);
+        if (plan != null) {
+            return new OneShardStatement(this, router, plan, a0, 0, 0, null, null, null);
+        }
         try {
             return delegate.prepareStatement(a0);
         } catch (RuntimeException | SQLException e) {
@@ -59,6 +88,10 @@ final class LayerConnection implements Connection {
 
     @Override
     public PreparedStatement prepareStatement(String a0, int a1, int a2) throws SQLException {
+        OneShardPlan plan = onShard(a0);
+        if (plan != null) {
+            return new OneShardStatement(this, router, plan, a0, 4, 0, null, null, new int[] {a1, a2});
+        }
         try {
             return delegate.prepareStatement(a0, a1, a2);
         } catch (RuntimeException | SQLException e) {
@@ -69,6 +102,10 @@ final class LayerConnection implements Connection {
 
     @Override
     public PreparedStatement prepareStatement(String a0, int a1, int a2, int a3) throws SQLException {
+        OneShardPlan plan = onShard(a0);
+        if (plan != null) {
+            return new OneShardStatement(this, router, plan, a0, 4, 0, null, null, new int[] {a1, a2, a3});
+        }
         try {
             return delegate.prepareStatement(a0, a1, a2, a3);
         } catch (RuntimeException | SQLException e) {
@@ -79,6 +116,10 @@ final class LayerConnection implements Connection {
 
     @Override
     public PreparedStatement prepareStatement(String a0, int a1) throws SQLException {
+        OneShardPlan plan = onShard(a0);
+        if (plan != null) {
+            return new OneShardStatement(this, router, plan, a0, 1, a1, null, null, null);
+        }
         try {
             return delegate.prepareStatement(a0, a1);
         } catch (RuntimeException | SQLException e) {
@@ -89,6 +130,10 @@ final class LayerConnection implements Connection {
 
     @Override
     public PreparedStatement prepareStatement(String a0, int[] a1) throws SQLException {
+        OneShardPlan plan = onShard(a0);
+        if (plan != null) {
+            return new OneShardStatement(this, router, plan, a0, 2, 0, a1, null, null);
+        }
         try {
             return delegate.prepareStatement(a0, a1);
         } catch (RuntimeException | SQLException e) {
@@ -99,6 +144,10 @@ final class LayerConnection implements Connection {
 
     @Override
     public PreparedStatement prepareStatement(String a0, String[] a1) throws SQLException {
+        OneShardPlan plan = onShard(a0);
+        if (plan != null) {
+            return new OneShardStatement(this, router, plan, a0, 3, 0, null, a1, null);
+        }
         try {
             return delegate.prepareStatement(a0, a1);
         } catch (RuntimeException | SQLException e) {

@@ -15,11 +15,64 @@ import java.sql.Statement;
 final class LayerStatement implements Statement {
     private final Statement delegate;
     private final LayerConnection connection;
+    /** The statement that ran last: the delegate, or a physical statement of the single-shard path. */
+    private Statement last;
+    private Statement physical;
+    private Connection physicalConnection;
 
     LayerStatement(Statement delegate, LayerConnection connection) {
         this.delegate = delegate;
         this.connection = connection;
+        this.last = delegate;
     }
+
+    /**
+     * The physical statement {@code sql} runs on when the single-shard path takes it (a plain statement has no
+     * parameters), else null (ShardingSphere runs it).
+     */
+    private Statement onShard(String sql) throws SQLException {
+        OneShardRouter router = connection.router;
+        if (router == null || sql == null) {
+            last = delegate;
+            return null;
+        }
+        OneShardPlan plan = router.plans.plan(sql);
+        OneShardRouter.Decision d = router.decide(plan, NO_PARAMS);
+        if (d.fallback() != null) {
+            router.plans.count(false);
+            last = delegate;
+            return null;
+        }
+        String node = router.node(d, plan.kind != OneShardPlan.Kind.SELECT, !connection.getAutoCommit());
+        Connection c = router.physical(connection.shardingSphere(), node);
+        if (physical == null || c != physicalConnection) {
+            if (physical != null) {
+                physical.close();
+            }
+            physical = c.createStatement();
+            physicalConnection = c;
+            int fetch = delegate.getFetchSize();
+            if (fetch > 0) {
+                physical.setFetchSize(fetch);
+            }
+            int max = delegate.getMaxRows();
+            if (max > 0) {
+                physical.setMaxRows(max);
+            }
+            int timeout = delegate.getQueryTimeout();
+            if (timeout > 0) {
+                physical.setQueryTimeout(timeout);
+            }
+        }
+        router.plans.count(true);
+        last = physical;
+        pending = d.sql();
+        return physical;
+    }
+
+    private static final Object[] NO_PARAMS = new Object[0];
+    /** The physical SQL of the statement {@link #onShard} just chose. */
+    private String pending;
 
     @Override
     public Connection getConnection() {
@@ -38,6 +91,10 @@ final class LayerStatement implements Statement {
 
     @Override
     public ResultSet executeQuery(String a0) throws SQLException {
+        Statement shard = onShard(a0);
+        if (shard != null) {
+            return shard.executeQuery(pending);
+        }
         try {
             return delegate.executeQuery(a0);
         } catch (RuntimeException | SQLException e) {
@@ -48,6 +105,10 @@ final class LayerStatement implements Statement {
 
     @Override
     public int executeUpdate(String a0) throws SQLException {
+        Statement shard = onShard(a0);
+        if (shard != null) {
+            return shard.executeUpdate(pending);
+        }
         try {
             return delegate.executeUpdate(a0);
         } catch (RuntimeException | SQLException e) {
@@ -58,7 +119,13 @@ final class LayerStatement implements Statement {
 
     @Override
     public void close() throws SQLException {
-        delegate.close();
+        try {
+            if (physical != null) {
+                physical.close();
+            }
+        } finally {
+            delegate.close();
+        }
     }
 
     @Override
@@ -118,6 +185,10 @@ final class LayerStatement implements Statement {
 
     @Override
     public boolean execute(String a0) throws SQLException {
+        Statement shard = onShard(a0);
+        if (shard != null) {
+            return shard.execute(pending);
+        }
         try {
             return delegate.execute(a0);
         } catch (RuntimeException | SQLException e) {
@@ -128,17 +199,17 @@ final class LayerStatement implements Statement {
 
     @Override
     public ResultSet getResultSet() throws SQLException {
-        return delegate.getResultSet();
+        return last.getResultSet();
     }
 
     @Override
     public int getUpdateCount() throws SQLException {
-        return delegate.getUpdateCount();
+        return last.getUpdateCount();
     }
 
     @Override
     public boolean getMoreResults() throws SQLException {
-        return delegate.getMoreResults();
+        return last.getMoreResults();
     }
 
     @Override
@@ -188,21 +259,23 @@ final class LayerStatement implements Statement {
 
     @Override
     public int[] executeBatch() throws SQLException {
+        last = delegate;
         return delegate.executeBatch();
     }
 
     @Override
     public boolean getMoreResults(int a0) throws SQLException {
-        return delegate.getMoreResults(a0);
+        return last.getMoreResults(a0);
     }
 
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
-        return delegate.getGeneratedKeys();
+        return last.getGeneratedKeys();
     }
 
     @Override
     public int executeUpdate(String a0, int a1) throws SQLException {
+        last = delegate;
         try {
             return delegate.executeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
@@ -213,6 +286,7 @@ final class LayerStatement implements Statement {
 
     @Override
     public int executeUpdate(String a0, int[] a1) throws SQLException {
+        last = delegate;
         try {
             return delegate.executeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
@@ -223,6 +297,7 @@ final class LayerStatement implements Statement {
 
     @Override
     public int executeUpdate(String a0, String[] a1) throws SQLException {
+        last = delegate;
         try {
             return delegate.executeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
@@ -233,6 +308,7 @@ final class LayerStatement implements Statement {
 
     @Override
     public boolean execute(String a0, int a1) throws SQLException {
+        last = delegate;
         try {
             return delegate.execute(a0, a1);
         } catch (RuntimeException | SQLException e) {
@@ -243,6 +319,7 @@ final class LayerStatement implements Statement {
 
     @Override
     public boolean execute(String a0, int[] a1) throws SQLException {
+        last = delegate;
         try {
             return delegate.execute(a0, a1);
         } catch (RuntimeException | SQLException e) {
@@ -253,6 +330,7 @@ final class LayerStatement implements Statement {
 
     @Override
     public boolean execute(String a0, String[] a1) throws SQLException {
+        last = delegate;
         try {
             return delegate.execute(a0, a1);
         } catch (RuntimeException | SQLException e) {
@@ -293,7 +371,7 @@ final class LayerStatement implements Statement {
 
     @Override
     public long getLargeUpdateCount() throws SQLException {
-        return delegate.getLargeUpdateCount();
+        return last.getLargeUpdateCount();
     }
 
     @Override
@@ -313,6 +391,10 @@ final class LayerStatement implements Statement {
 
     @Override
     public long executeLargeUpdate(String a0) throws SQLException {
+        Statement shard = onShard(a0);
+        if (shard != null) {
+            return shard.executeLargeUpdate(pending);
+        }
         try {
             return delegate.executeLargeUpdate(a0);
         } catch (RuntimeException | SQLException e) {
@@ -323,6 +405,7 @@ final class LayerStatement implements Statement {
 
     @Override
     public long executeLargeUpdate(String a0, int a1) throws SQLException {
+        last = delegate;
         try {
             return delegate.executeLargeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
@@ -333,6 +416,7 @@ final class LayerStatement implements Statement {
 
     @Override
     public long executeLargeUpdate(String a0, int[] a1) throws SQLException {
+        last = delegate;
         try {
             return delegate.executeLargeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
@@ -343,6 +427,7 @@ final class LayerStatement implements Statement {
 
     @Override
     public long executeLargeUpdate(String a0, String[] a1) throws SQLException {
+        last = delegate;
         try {
             return delegate.executeLargeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {

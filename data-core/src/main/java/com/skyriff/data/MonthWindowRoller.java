@@ -37,19 +37,27 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
     private final String runtimeKey;
     private final Constructs constructs;
     private final ScheduledExecutorService scheduler;
-    private volatile DataSource current;
+    /** Plans of the single-shard path (shared by generations); null when the rules turn the path off. */
+    private final OneShardRouter.Plans plans;
+    /** The ShardingSphere data source in use and the single-shard router of the same month windows. */
+    private volatile Generation current;
     private volatile Map<String, String> currentNodes;
+
+    /** One month-window generation: ShardingSphere's data source and the router over the same data nodes. */
+    record Generation(DataSource source, OneShardRouter router) {
+    }
 
     private MonthWindowRoller(Rules rules, Map<String, HikariDataSource> pools, Clock clock,
                               Function<ShardingSphereRules, DataSource> starter, String runtimeKey, DataSource first,
-                              Map<String, String> firstNodes, boolean rolling) {
+                              Map<String, String> firstNodes, boolean rolling, OneShardRouter.Plans plans) {
         this.rules = rules;
         this.pools = pools;
         this.clock = clock;
         this.starter = starter;
         this.runtimeKey = runtimeKey;
         this.constructs = new Constructs(rules.tables().values());
-        this.current = first;
+        this.plans = plans;
+        this.current = generation(first);
         this.currentNodes = firstNodes;
         if (rolling) {
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -73,12 +81,20 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
     /** As above, with replicas chosen by the health runtime registered under {@code runtimeKey} (null: none). */
     static MonthWindowRoller start(Rules rules, Map<String, HikariDataSource> pools, Clock clock, String runtimeKey,
                                    Function<ShardingSphereRules, DataSource> starter) throws SQLException {
+        return start(rules, pools, clock, runtimeKey, starter, null);
+    }
+
+    /** As above; {@code registry} (null: none) counts statements by path ({@code skyriff.statements}). */
+    static MonthWindowRoller start(Rules rules, Map<String, HikariDataSource> pools, Clock clock, String runtimeKey,
+                                   Function<ShardingSphereRules, DataSource> starter,
+                                   io.micrometer.core.instrument.MeterRegistry registry) throws SQLException {
         MonthTables.prepare(rules, pools, clock);
         ShardingSphereRules compiled = ShardingSphereRules.compile(rules, clock, runtimeKey);
         boolean rolling = rules.tables().values().stream()
                 .anyMatch(t -> t.strategy().byMonth() && t.lastMonth() == null);
+        OneShardRouter.Plans plans = rules.singleShardPath() ? new OneShardRouter.Plans(rules, registry) : null;
         return new MonthWindowRoller(rules, pools, clock, starter, runtimeKey, starter.apply(compiled),
-                compiled.dataNodes(), rolling);
+                compiled.dataNodes(), rolling, plans);
     }
 
     /**
@@ -92,8 +108,8 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
         }
         MonthTables.prepare(rules, pools, clock);
         DataSource next = starter.apply(compiled);
-        DataSource old = current;
-        current = next;
+        DataSource old = current.source();
+        current = generation(next);
         currentNodes = compiled.dataNodes();
         LOG.info("{} - month windows rolled over; new data nodes in use", rules.name());
         if (scheduler != null) {
@@ -113,18 +129,29 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
         }
     }
 
+    private Generation generation(DataSource source) {
+        return new Generation(source, plans == null ? null : OneShardRouter.of(plans, rules, source));
+    }
+
     DataSource current() {
-        return current;
+        return current.source();
+    }
+
+    /** The single-shard router of the current generation; null when the rules turn the path off. */
+    OneShardRouter router() {
+        return current.router();
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        return new LayerConnection(current.getConnection(), constructs);
+        Generation g = current;
+        return new LayerConnection(g.source().getConnection(), constructs, g.router());
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        return new LayerConnection(current.getConnection(username, password), constructs);
+        Generation g = current;
+        return new LayerConnection(g.source().getConnection(username, password), constructs, g.router());
     }
 
     @Override
@@ -132,7 +159,7 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
-        closeQuietly(current);
+        closeQuietly(current.source());
     }
 
     private static void closeQuietly(DataSource ds) {
@@ -147,22 +174,22 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
 
     @Override
     public PrintWriter getLogWriter() throws SQLException {
-        return current.getLogWriter();
+        return current.source().getLogWriter();
     }
 
     @Override
     public void setLogWriter(PrintWriter out) throws SQLException {
-        current.setLogWriter(out);
+        current.source().setLogWriter(out);
     }
 
     @Override
     public void setLoginTimeout(int seconds) throws SQLException {
-        current.setLoginTimeout(seconds);
+        current.source().setLoginTimeout(seconds);
     }
 
     @Override
     public int getLoginTimeout() throws SQLException {
-        return current.getLoginTimeout();
+        return current.source().getLoginTimeout();
     }
 
     @Override
@@ -172,11 +199,11 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : current.unwrap(iface);
+        return iface.isInstance(this) ? iface.cast(this) : current.source().unwrap(iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || current.isWrapperFor(iface);
+        return iface.isInstance(this) || current.source().isWrapperFor(iface);
     }
 }

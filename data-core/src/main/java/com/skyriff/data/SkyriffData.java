@@ -103,6 +103,31 @@ public final class SkyriffData implements AutoCloseable {
         return dataSource instanceof MonthWindowRoller roller && roller.refresh();
     }
 
+    /**
+     * Which path {@code sql} takes with {@code params} (0-based, as they would be bound) and why: the single-shard
+     * path (the shard and the physical SQL), ShardingSphere (the reason), or a refusal (its message). Decides as an
+     * execution would, without running anything, choosing a node or touching read-your-writes state.
+     */
+    public StatementRoute route(String sql, Object... params) {
+        Objects.requireNonNull(sql, "sql");
+        OneShardRouter router = dataSource instanceof MonthWindowRoller roller ? roller.router() : null;
+        if (router == null) {
+            return new StatementRoute(StatementRoute.Path.SHARDINGSPHERE, null, null,
+                    rules == null ? "pass-through mode (native ShardingSphere YAML)" : "single-shard-path: false");
+        }
+        OneShardPlan plan = router.plans.plan(sql);
+        try {
+            OneShardRouter.Decision d = router.decide(plan, params == null ? new Object[0] : params.clone());
+            if (d.fallback() != null) {
+                return new StatementRoute(StatementRoute.Path.SHARDINGSPHERE, null, null, d.fallback());
+            }
+            return new StatementRoute(StatementRoute.Path.SINGLE_SHARD, router.shardName(d.shard()), d.sql(),
+                    d.primary() ? "one shard; runs on its primary" : "one shard; a replica unless in a transaction");
+        } catch (com.skyriff.data.guard.RefusedStatementException e) {
+            return new StatementRoute(StatementRoute.Path.REFUSED, null, null, e.getMessage());
+        }
+    }
+
     /** The HikariCP pool of every physical node, by ShardingSphere data-source name (e.g. {@code shard0_replica_0}). */
     public Map<String, HikariDataSource> pools() {
         return pools;
@@ -247,7 +272,7 @@ public final class SkyriffData implements AutoCloseable {
                         throw new SkyriffDataException(rules.name() + " - ShardingSphere failed to start: "
                                 + rootMessage(e), e);
                     }
-                });
+                }, meterRegistry);
                 health.start();
                 return new SkyriffData(rules, ds, java.util.Collections.unmodifiableMap(pools), health);
             } catch (SQLException | RuntimeException e) {

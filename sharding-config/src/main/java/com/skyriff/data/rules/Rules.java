@@ -34,6 +34,7 @@ public final class Rules {
     private final String defaultShard;
     private final LoadBalancing loadBalancing;
     private final boolean createMissingMonths;
+    private final boolean singleShardPath;
     private final ZoneId monthZone;
     private final int workerId;
     private final PoolSpec pool;
@@ -58,6 +59,7 @@ public final class Rules {
         this.defaultShard = b.defaultShard != null ? b.defaultShard : shards.get(0).name();
         this.loadBalancing = b.loadBalancing;
         this.createMissingMonths = b.createMissingMonths;
+        this.singleShardPath = b.singleShardPath;
         this.monthZone = b.monthZone;
         this.workerId = b.workerId;
         this.props = Map.copyOf(b.props);
@@ -113,6 +115,15 @@ public final class Rules {
     /** Whether the layer creates missing month tables of the window at startup (from the logical table's definition). */
     public boolean createMissingMonths() {
         return createMissingMonths;
+    }
+
+    /**
+     * Whether a statement whose sharded tables its shard-key conditions pin to one shard runs as one physical
+     * statement on that shard ({@code single-shard-path:}, default true); false sends every statement through
+     * ShardingSphere.
+     */
+    public boolean singleShardPath() {
+        return singleShardPath;
     }
 
     /** The zone in which a timestamp's calendar month is taken. */
@@ -223,6 +234,7 @@ public final class Rules {
         private String defaultShard;
         private LoadBalancing loadBalancing = LoadBalancing.ROUND_ROBIN;
         private boolean createMissingMonths;
+        private boolean singleShardPath = true;
         private ZoneId monthZone = ZoneId.of("UTC");
         private int workerId;
         private PoolSpec pool = PoolSpec.UNSET;
@@ -270,6 +282,12 @@ public final class Rules {
 
         public Builder createMissingMonths(boolean value) {
             this.createMissingMonths = value;
+            return this;
+        }
+
+        /** {@code single-shard-path:} (default true); see {@link Rules#singleShardPath()}. */
+        public Builder singleShardPath(boolean value) {
+            this.singleShardPath = value;
             return this;
         }
 

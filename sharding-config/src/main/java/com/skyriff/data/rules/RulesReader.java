@@ -39,7 +39,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class RulesReader {
     static final List<String> TOP_KEYS = List.of("name", "bucket-count", "default-shard", "load-balancer",
             "create-missing-months", "month-zone", "worker-id", "pool", "shards", "tables", "props",
-            "cache", "health", "cross-shard-transactions", "sql-log");
+            "cache", "health", "cross-shard-transactions", "sql-log", "single-shard-path");
     static final List<String> SHARD_KEYS = List.of("name", "buckets", "primary", "replicas", "pool", "max-lag-ms");
     static final List<String> NODE_KEYS = List.of("url", "username", "password", "weight", "ssl-mode");
     static final List<String> POOL_KEYS = List.of("maximum-size", "minimum-idle", "connection-timeout-ms",
@@ -144,6 +144,12 @@ public final class RulesReader {
             Boolean v = bool(map.get("create-missing-months"), "create-missing-months");
             if (v != null) {
                 b.createMissingMonths(v);
+            }
+        }
+        if (map.containsKey("single-shard-path")) {
+            Boolean v = bool(map.get("single-shard-path"), "single-shard-path");
+            if (v != null) {
+                b.singleShardPath(v);
             }
         }
         if (map.containsKey("month-zone")) {

@@ -47,6 +47,48 @@ public final class UserBuckets {
         return new UserBuckets(owner, names);
     }
 
+    /**
+     * The user id a shard-key value stands for, for every path that routes by user id (ShardingSphere's algorithm,
+     * the guard, the single-shard path): {@code Long}, {@code Integer}, {@code Short}, {@code Byte}, a
+     * {@code BigInteger} or {@code BigDecimal} with a whole value in the long range, a {@code Double} or {@code Float}
+     * with a whole value (5.0), and decimal-digit text. Anything else (5.5, "abc", null) is refused, never truncated.
+     *
+     * @throws IllegalArgumentException naming {@code table.column} and the value
+     */
+    public static long userId(String table, String column, Object v) {
+        if (v instanceof Long l) {
+            return l;
+        }
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        try {
+            if (v instanceof java.math.BigInteger b) {
+                return b.longValueExact();
+            }
+            if (v instanceof java.math.BigDecimal d) {
+                return d.longValueExact();
+            }
+        } catch (ArithmeticException e) {
+            // fall through to the error below
+        }
+        if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63) {
+                return (long) d;
+            }
+        }
+        if (v instanceof String s) {
+            try {
+                return Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                // fall through to the error below
+            }
+        }
+        throw new IllegalArgumentException(table + "." + column + " must be a whole-number user id; was "
+                + (v == null ? "null" : v.getClass().getSimpleName() + " '" + v + "'"));
+    }
+
     public static int bucketOf(long userId, int bucketCount) {
         return (int) Math.floorMod(mix64(userId), (long) bucketCount);
     }

@@ -145,6 +145,65 @@ public final class Constructs {
                 + " (...)";
     }
 
+    /**
+     * The refusal message of an UPDATE (or ON CONFLICT ... DO UPDATE) of table {@code t} that sets {@code column},
+     * when it is the table's shard key or month column; null otherwise. Such an update would leave the row on the
+     * wrong shard or in the wrong month table, whatever the new value is. Used by both statement paths.
+     */
+    public static String shardColumnUpdate(TableSpec t, String column) {
+        if (t == null || column == null) {
+            return null;
+        }
+        boolean key = column.equalsIgnoreCase(t.keyColumn());
+        boolean time = column.equalsIgnoreCase(t.timeColumn());
+        if (!key && !time) {
+            return null;
+        }
+        return t.name() + ": UPDATE ... SET " + column + " is refused: " + column + " is the table's "
+                + (key ? "shard key" : "month column") + ", and an UPDATE cannot move the row to the "
+                + (key ? "shard" : "month table") + " of its new value (it would stay where it is, unreachable by its"
+                + " own " + (key ? "key" : "month") + "); DELETE the row and INSERT it with the new " + column
+                + " instead (in one transaction)";
+    }
+
+    /**
+     * {@link #shardColumnUpdate} for the {@code ON CONFLICT ... DO UPDATE SET} of an INSERT, read from the text
+     * (ShardingSphere 5.5.2's binder drops the clause from the statement it hands to auditors).
+     */
+    public static String upsertMovesRow(TableSpec t, String sql) {
+        List<Token> tokens = new ArrayList<>();
+        for (Token tk : SqlLexer.tokenize(sql)) {
+            if (tk.kind() != Kind.SPACE && tk.kind() != Kind.COMMENT) {
+                tokens.add(tk);
+            }
+        }
+        for (int i = 0; i + 2 < tokens.size(); i++) {
+            if (isWord(tokens, i, "do") && isWord(tokens, i + 1, "update") && isWord(tokens, i + 2, "set")) {
+                int depth = 0;
+                for (int j = i + 3; j < tokens.size(); j++) {
+                    Token tk = tokens.get(j);
+                    if (tk.kind() == Kind.OTHER && tk.text().equals("(")) {
+                        depth++;
+                    } else if (tk.kind() == Kind.OTHER && tk.text().equals(")")) {
+                        depth--;
+                    } else if (depth == 0 && (isWord(tokens, j, "where") || isWord(tokens, j, "returning"))) {
+                        break;
+                    } else if (depth == 0 && (tk.kind() == Kind.WORD || tk.kind() == Kind.QUOTED)
+                            && j + 1 < tokens.size() && tokens.get(j + 1).text().equals("=")
+                            && (j == i + 3 || tokens.get(j - 1).text().equals(","))) {
+                        String column = tk.kind() == Kind.QUOTED ? tk.text().substring(1, tk.text().length() - 1)
+                                : tk.text();
+                        String moved = shardColumnUpdate(t, column);
+                        if (moved != null) {
+                            return moved;
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     private static String key(TableSpec t) {
         return t.keyColumn() != null ? t.keyColumn() : t.timeColumn();
     }

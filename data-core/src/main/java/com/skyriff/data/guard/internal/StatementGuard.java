@@ -221,6 +221,10 @@ final class StatementGuard {
                         + " (a JDBC batch)");
             }
         }
+        String moved = movedRow(ctx, query.getSql());
+        if (moved != null) {
+            throw refuse(Reason.UNSUPPORTED_CONSTRUCT, first.spec.name(), moved);
+        }
         if (enforce && ctx instanceof UpdateStatementContext update && update.getSqlStatement().getFrom().isPresent()) {
             // refused here, before ShardingSphere's own check rejects it after routing ('DML operation with multiple
             // tables'); the forms its binder already rejects are named by the layer's connection (Constructs)
@@ -391,6 +395,33 @@ final class StatementGuard {
         return shards;
     }
 
+    /** The refusal of an UPDATE / ON CONFLICT DO UPDATE that sets its table's shard key or month column; or null. */
+    private String movedRow(SQLStatementContext ctx, String sql) {
+        if (ctx instanceof InsertStatementContext i && i.getSqlStatement().getTable().isPresent()) {
+            Table t = tables.get(i.getSqlStatement().getTable().get().getTableName().getIdentifier().getValue()
+                    .toLowerCase(Locale.ROOT));
+            return t == null || !keyword(sql, "conflict") ? null : Constructs.upsertMovesRow(t.spec, sql);
+        }
+        if (!(ctx instanceof UpdateStatementContext u)
+                || !(u.getSqlStatement().getTable() instanceof org.apache.shardingsphere.sql.parser.statement.core
+                .segment.generic.table.SimpleTableSegment simple)) {
+            return null;
+        }
+        Table t = tables.get(simple.getTableName().getIdentifier().getValue().toLowerCase(Locale.ROOT));
+        if (t == null) {
+            return null;
+        }
+        for (var assignment : u.getSqlStatement().getSetAssignment().getAssignments()) {
+            for (var column : assignment.getColumns()) {
+                String moved = Constructs.shardColumnUpdate(t.spec, column.getIdentifier().getValue());
+                if (moved != null) {
+                    return moved;
+                }
+            }
+        }
+        return null;
+    }
+
     private boolean runtimeRefusesCrossShard() {
         return runtime.rules().crossShardWrites() == com.skyriff.data.rules.CrossShardWrites.REFUSE;
     }
@@ -427,17 +458,12 @@ final class StatementGuard {
         return null;
     }
 
+    /** The shard index of a key value through the one key conversion of every path; -1 if it is no user id. */
     private int shardOf(Object key) {
         long id;
-        if (key instanceof Number n) {
-            id = n.longValue();
-        } else if (key instanceof String s) {
-            try {
-                id = Long.parseLong(s.trim());
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-        } else {
+        try {
+            id = UserBuckets.userId("", "", key);
+        } catch (IllegalArgumentException e) {
             return -1;
         }
         return runtime.shardIndex(buckets.shardOf(id));

@@ -38,26 +38,9 @@ public final class UserBucketShardingAlgorithm implements StandardShardingAlgori
         return targets;
     }
 
-    /** The user id a sharding value stands for; numbers and numeric strings are accepted. */
+    /** The user id a sharding value stands for: {@link UserBuckets#userId}, the one conversion of every path. */
     static long userId(String table, String column, Object v) {
-        if (v instanceof Long l) {
-            return l;
-        }
-        if (v instanceof Integer || v instanceof Short || v instanceof java.math.BigInteger) {
-            return ((Number) v).longValue();
-        }
-        if (v instanceof java.math.BigDecimal d) {
-            return d.longValueExact();
-        }
-        if (v instanceof String s) {
-            try {
-                return Long.parseLong(s.trim());
-            } catch (NumberFormatException e) {
-                // fall through to the error below
-            }
-        }
-        throw new IllegalArgumentException(table + "." + column + " must be a whole-number user id; was "
-                + (v == null ? "null" : v.getClass().getSimpleName() + " '" + v + "'"));
+        return UserBuckets.userId(table, column, v);
     }
 
     @Override

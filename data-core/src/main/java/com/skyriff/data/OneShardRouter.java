@@ -1,0 +1,416 @@
+package com.skyriff.data;
+
+import com.google.common.collect.Range;
+import com.skyriff.data.guard.RefusedStatementException;
+import com.skyriff.data.guard.RefusedStatementException.Reason;
+import com.skyriff.data.health.internal.HealthRuntime;
+import com.skyriff.data.health.internal.NodeDataSource;
+import com.skyriff.data.rules.MonthWindow;
+import com.skyriff.data.rules.Rules;
+import com.skyriff.data.rules.ShardSpec;
+import com.skyriff.data.rules.TableSpec;
+import com.skyriff.data.rules.UserBuckets;
+import com.skyriff.data.rules.internal.MonthShardingAlgorithm;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.apache.shardingsphere.driver.jdbc.core.connection.ShardingSphereConnection;
+import org.apache.shardingsphere.infra.database.core.type.DatabaseType;
+import org.apache.shardingsphere.infra.executor.sql.execute.engine.ConnectionMode;
+import org.apache.shardingsphere.infra.hint.HintManager;
+import org.apache.shardingsphere.infra.metadata.database.ShardingSphereDatabase;
+import org.apache.shardingsphere.infra.parser.sql.SQLStatementParserEngine;
+import org.apache.shardingsphere.infra.spi.type.typed.TypedSPILoader;
+import org.apache.shardingsphere.readwritesplitting.route.standard.StandardReadwriteSplittingDataSourceRouter;
+import org.apache.shardingsphere.readwritesplitting.rule.ReadwriteSplittingDataSourceGroupRule;
+import org.apache.shardingsphere.readwritesplitting.rule.ReadwriteSplittingRule;
+import org.apache.shardingsphere.sharding.rule.ShardingRule;
+import org.apache.shardingsphere.sharding.rule.ShardingTable;
+import org.apache.shardingsphere.sql.parser.api.CacheOption;
+
+/**
+ * The single-shard path of one ShardingSphere data source generation (its month windows): plans a SQL text once
+ * ({@link OneShardPlan}, cached, bounded), and per execution binds the keys to a shard and the time values to month
+ * tables with the functions ShardingSphere's own algorithms use ({@link UserBuckets#userId}, {@link UserBuckets},
+ * {@link MonthShardingAlgorithm}), picks the node as ShardingSphere's read/write splitting does (the health balancer,
+ * lag and read-your-writes), and writes the physical SQL. A month roll-over builds a new router with the new
+ * generation's data nodes. Thread-safe.
+ */
+final class OneShardRouter {
+    static final int MAX_PLANS = 4_096;
+    private static final DatabaseType POSTGRESQL = TypedSPILoader.getService(DatabaseType.class, "PostgreSQL");
+
+    /** Plans by SQL text, shared by the generations of one data source (a plan does not depend on month windows). */
+    static final class Plans {
+        final Map<String, OneShardPlan> cache = new ConcurrentHashMap<>();
+        final SQLStatementParserEngine parser = new SQLStatementParserEngine(POSTGRESQL, new CacheOption(64, 1024),
+                new CacheOption(64, 1024));
+        final Map<String, TableSpec> tables;
+        final boolean oneShard;
+        final Counter single;
+        final Counter shardingSphere;
+
+        Plans(Rules rules, MeterRegistry registry) {
+            Map<String, TableSpec> t = new HashMap<>();
+            for (TableSpec spec : rules.tables().values()) {
+                t.put(spec.name().toLowerCase(java.util.Locale.ROOT), spec);
+            }
+            this.tables = Map.copyOf(t);
+            this.oneShard = rules.shards().size() == 1;
+            this.single = registry == null ? null : Counter.builder("skyriff.statements").tag("path", "single-shard")
+                    .description("statements run by the layer, by path").register(registry);
+            this.shardingSphere = registry == null ? null : Counter.builder("skyriff.statements")
+                    .tag("path", "shardingsphere").description("statements run by the layer, by path")
+                    .register(registry);
+        }
+
+        OneShardPlan plan(String sql) {
+            OneShardPlan plan = cache.get(sql);
+            if (plan != null) {
+                return plan;
+            }
+            try {
+                plan = OneShardPlan.plan(sql, parser.parse(sql, false), tables, oneShard, text -> parser.parse(text, false));
+            } catch (RuntimeException e) {
+                plan = OneShardPlan.fallback(sql, "ShardingSphere's parser: " + e.getClass().getSimpleName());
+            }
+            if (cache.size() < MAX_PLANS) {
+                cache.putIfAbsent(sql, plan);
+            }
+            return plan;
+        }
+
+        void count(boolean singleShard) {
+            Counter c = singleShard ? single : shardingSphere;
+            if (c != null) {
+                c.increment();
+            }
+        }
+    }
+
+    /** Where one execution goes: the shard, the physical SQL, and whether it must run on the primary. */
+    record Decision(int shard, String sql, boolean primary, String fallback) {
+    }
+
+    final Plans plans;
+    final DataSource source;
+    private final String database;
+    private final String[] shardNames;
+    private final Map<String, Integer> shardIndex = new HashMap<>();
+    private final int defaultShard;
+    private final UserBuckets buckets;
+    private final ZoneId zone;
+    private final String[] primaries;
+    private final ReadwriteSplittingDataSourceGroupRule[] groups;
+    private final StandardReadwriteSplittingDataSourceRouter replicas = new StandardReadwriteSplittingDataSourceRouter();
+    /** Month tables of each monthly table on the shards it lives on (same names on each), oldest first. */
+    private final Map<String, YearMonth[]> months = new HashMap<>();
+    private final HealthRuntime health;
+
+    private OneShardRouter(Plans plans, Rules rules, DataSource source, ShardingSphereDatabase db) {
+        this.plans = plans;
+        this.source = source;
+        this.database = db.getName();
+        this.buckets = rules.buckets();
+        this.zone = rules.monthZone();
+        List<ShardSpec> shards = rules.shards();
+        this.shardNames = new String[shards.size()];
+        this.primaries = new String[shards.size()];
+        this.groups = new ReadwriteSplittingDataSourceGroupRule[shards.size()];
+        Map<String, ReadwriteSplittingDataSourceGroupRule> byName = new HashMap<>();
+        db.getRuleMetaData().findSingleRule(ReadwriteSplittingRule.class)
+                .ifPresent(rule -> byName.putAll(rule.getDataSourceRuleGroups()));
+        for (int i = 0; i < shards.size(); i++) {
+            ShardSpec s = shards.get(i);
+            shardNames[i] = s.name();
+            shardIndex.put(s.name(), i);
+            groups[i] = byName.get(s.name());
+            primaries[i] = groups[i] != null ? groups[i].getWriteDataSource() : s.name();
+        }
+        this.defaultShard = shardIndex.get(rules.defaultShard());
+        ShardingRule sharding = db.getRuleMetaData().findSingleRule(ShardingRule.class).orElse(null);
+        for (TableSpec t : rules.tables().values()) {
+            if (!t.strategy().byMonth() || sharding == null) {
+                continue;
+            }
+            ShardingTable table = sharding.getShardingTables().get(t.name().toLowerCase(java.util.Locale.ROOT));
+            if (table == null) {
+                continue;
+            }
+            String shard = table.getActualDataSourceNames().iterator().next();
+            TreeSet<YearMonth> ms = new TreeSet<>();
+            for (String physical : table.getActualTableNames(shard)) {
+                int n = physical.length();
+                int yyyymm = Integer.parseInt(physical.substring(n - 6));
+                ms.add(YearMonth.of(yyyymm / 100, yyyymm % 100));
+            }
+            months.put(t.name(), ms.toArray(new YearMonth[0]));
+        }
+        HealthRuntime runtime = null;
+        for (var unit : db.getResourceMetaData().getStorageUnits().values()) {
+            if (unit.getDataSource() instanceof NodeDataSource node) {
+                runtime = node.runtime();
+                break;
+            }
+        }
+        this.health = runtime;
+    }
+
+    /** The router of {@code source} (a ShardingSphere data source the layer built from {@code rules}). */
+    static OneShardRouter of(Plans plans, Rules rules, DataSource source) {
+        try (Connection c = source.getConnection()) {
+            ShardingSphereConnection ss = c.unwrap(ShardingSphereConnection.class);
+            ShardingSphereDatabase db = ss.getContextManager().getDatabase(ss.getCurrentDatabaseName());
+            return new OneShardRouter(plans, rules, source, db);
+        } catch (SQLException e) {
+            throw new SkyriffDataException(rules.name() + " - single-shard path: cannot read the ShardingSphere rules: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    String shardName(int shard) {
+        return shardNames[shard];
+    }
+
+    /**
+     * Where {@code plan} runs with {@code params}, or why it goes to ShardingSphere ({@link Decision#fallback()}).
+     *
+     * @throws RefusedStatementException for a statement that is refused on every path
+     */
+    Decision decide(OneShardPlan plan, Object[] params) throws RefusedStatementException {
+        if (plan.refusal != null) {
+            throw new RefusedStatementException(plan.refusalReason, plan.refusalTable, plan.refusal);
+        }
+        if (plan.fallback != null) {
+            return new Decision(-1, null, false, plan.fallback);
+        }
+        if (HintManager.isInstantiated() && (HintManager.getDataSourceName().isPresent()
+                || HintManager.isDatabaseShardingOnly())) {
+            return new Decision(-1, null, false, "a ShardingSphere HintManager with sharding values");
+        }
+        int shard = -1;
+        for (OneShardPlan.Value k : plan.keys) {
+            Object v = k.of(params);
+            if (v == null) {
+                return new Decision(-1, null, false, "a NULL shard key");
+            }
+            long id;
+            try {
+                id = UserBuckets.userId("key", "value", v);
+            } catch (IllegalArgumentException e) {
+                return new Decision(-1, null, false, "a shard key that is not a whole number");
+            }
+            int s = shardIndex.get(buckets.shardOf(id));
+            if (shard >= 0 && s != shard) {
+                return new Decision(-1, null, false, "keys of several shards");
+            }
+            shard = s;
+        }
+        if (shard < 0) {
+            shard = plan.shardedRefs ? 0 : defaultShard;
+        }
+        StringBuilder sql = new StringBuilder(plan.sql.length() + 64);
+        int from = 0;
+        boolean primary = plan.kind != OneShardPlan.Kind.SELECT || plan.locking;
+        for (OneShardPlan.Ref r : plan.refs) {
+            TableSpec t = r.spec;
+            if (!t.strategy().byUser() && t.strategy() != com.skyriff.data.rules.Strategy.BROADCAST
+                    && shard != defaultShard) {
+                return new Decision(-1, null, false, t.name() + " lives on the default shard, the keys on another");
+            }
+            if (!t.strategy().byMonth()) {
+                continue;
+            }
+            YearMonth[] window = months.get(t.name());
+            if (window == null || window.length == 0) {
+                return new Decision(-1, null, false, t.name() + " has no month tables in this generation");
+            }
+            List<YearMonth> touched;
+            try {
+                touched = r == plan.target && plan.kind == OneShardPlan.Kind.INSERT ? insertMonth(r, params, window)
+                        : touched(r, params, window);
+            } catch (IllegalArgumentException | ClassCastException e) {
+                return new Decision(-1, null, false, t.name() + "." + t.timeColumn() + ": a value that is not a time");
+            }
+            if (touched == null) {
+                return new Decision(-1, null, false, t.name() + ": rows of several months, or outside the window");
+            }
+            Integer max = t.maxMonthsPerQuery();
+            if (max != null && touched.size() > max) {
+                return new Decision(-1, null, false, t.name() + ": more months than max-months-per-query");
+            }
+            if (r == plan.target && touched.size() != 1 || plan.writeSubquery) {
+                if (touched.size() > 1 && (plan.selfReference || plan.returning)) {
+                    throw new RefusedStatementException(Reason.UNSUPPORTED_CONSTRUCT, t.name(), t.name() + ": "
+                            + plan.kind + (plan.selfReference ? " with a subquery on " + t.name() : " ... RETURNING")
+                            + " over " + touched.size() + " months is refused: it would run once per month table, each"
+                            + " run seeing only its own month; narrow " + t.timeColumn() + " to one month, or select"
+                            + " the rows first and write them by key");
+                }
+                if (touched.size() > 1 || plan.writeSubquery) {
+                    return new Decision(-1, null, false, t.name() + ": a write over several month tables");
+                }
+            }
+            if (touched.size() > 1 && plan.locking) {
+                return new Decision(-1, null, false, "FOR UPDATE over several month tables");
+            }
+            sql.append(plan.sql, from, r.nameStart);
+            from = r.nameStop + 1;
+            if (touched.isEmpty()) {
+                if (r == plan.target) {
+                    sql.append(MonthWindow.tableName(t.name(), window[0]));
+                } else {
+                    sql.append("(SELECT * FROM ").append(MonthWindow.tableName(t.name(), window[0])).append(" WHERE false)");
+                }
+            } else if (touched.size() == 1) {
+                sql.append(MonthWindow.tableName(t.name(), touched.get(0)));
+            } else {
+                sql.append('(');
+                for (int i = 0; i < touched.size(); i++) {
+                    sql.append(i == 0 ? "SELECT * FROM " : " UNION ALL SELECT * FROM ")
+                            .append(MonthWindow.tableName(t.name(), touched.get(i)));
+                }
+                sql.append(')');
+            }
+            if (!r.aliased) {
+                sql.append(" AS ").append(t.name());
+            }
+        }
+        sql.append(plan.sql, from, plan.sql.length());
+        return new Decision(shard, sql.toString(), primary, null);
+    }
+
+    /** The one month of an INSERT's rows; null if they span several months or fall outside the window. */
+    private List<YearMonth> insertMonth(OneShardPlan.Ref r, Object[] params, YearMonth[] window) {
+        YearMonth month = null;
+        for (OneShardPlan.TimeFact f : r.times) {
+            YearMonth m = month(r, f.values().get(0).of(params));
+            if (month != null && !month.equals(m)) {
+                return null;
+            }
+            month = m;
+        }
+        if (month == null || month.isBefore(window[0]) || month.isAfter(window[window.length - 1])) {
+            return null;
+        }
+        return List.of(month);
+    }
+
+    /** The month tables a reference's time conditions leave, oldest first. */
+    private List<YearMonth> touched(OneShardPlan.Ref r, Object[] params, YearMonth[] window) {
+        YearMonth lo = window[0];
+        YearMonth hi = window[window.length - 1];
+        TreeSet<YearMonth> in = null;
+        for (OneShardPlan.TimeFact f : r.times) {
+            switch (f.op()) {
+                case "=" -> {
+                    YearMonth m = month(r, f.values().get(0).of(params));
+                    lo = max(lo, m);
+                    hi = min(hi, m);
+                }
+                case ">=", ">" -> lo = max(lo, month(r, f.values().get(0).of(params)));
+                case "<=" -> hi = min(hi, month(r, f.values().get(0).of(params)));
+                case "<" -> {
+                    YearMonth[] span = below(r, f.values().get(0).of(params), window);
+                    if (span == null) {
+                        return List.of();
+                    }
+                    hi = min(hi, span[1]);
+                }
+                case "between" -> {
+                    lo = max(lo, month(r, f.values().get(0).of(params)));
+                    hi = min(hi, month(r, f.values().get(1).of(params)));
+                }
+                case "in" -> {
+                    TreeSet<YearMonth> set = new TreeSet<>();
+                    for (OneShardPlan.Value v : f.values()) {
+                        set.add(month(r, v.of(params)));
+                    }
+                    if (in != null) {
+                        set.retainAll(in);
+                    }
+                    in = set;
+                }
+                default -> throw new IllegalStateException(f.op());
+            }
+        }
+        List<YearMonth> out = new ArrayList<>();
+        for (YearMonth m : window) {
+            if (!m.isBefore(lo) && !m.isAfter(hi) && (in == null || in.contains(m))) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    private YearMonth month(OneShardPlan.Ref r, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException("null");
+        }
+        return MonthShardingAlgorithm.month(r.spec.name(), r.spec.timeColumn(), value, zone);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private YearMonth[] below(OneShardPlan.Ref r, Object value, YearMonth[] window) {
+        if (!(value instanceof Comparable c)) {
+            throw new IllegalArgumentException("not comparable");
+        }
+        return MonthShardingAlgorithm.monthsTouched(r.spec.name(), r.spec.timeColumn(),
+                (Range<Comparable<?>>) (Range) Range.lessThan(c), zone, window[0], window[window.length - 1]);
+    }
+
+    private static YearMonth max(YearMonth a, YearMonth b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static YearMonth min(YearMonth a, YearMonth b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    /**
+     * Reports the statement to read-your-writes and cross-shard accounting as the statement guard does for the
+     * ShardingSphere path, then picks the node: the shard's primary for writes, locking reads, transactions and
+     * primary scopes; else the replica ShardingSphere's load balancer (the health balancer) picks.
+     */
+    String node(Decision d, boolean write, boolean inTransaction) throws RefusedStatementException {
+        if (health != null) {
+            long mask = write ? 1L << health.shardIndex(shardNames[d.shard()]) : 0;
+            long conflict = health.onStatement(inTransaction, mask, mask, true);
+            if (conflict != 0) {
+                throw new RefusedStatementException(Reason.CROSS_SHARD_WRITE, null, "cross-shard-transactions: refuse"
+                        + " - this statement would make the transaction write to shards " + health.shardNames(conflict)
+                        + "; ShardingSphere's LOCAL transactions commit each shard separately, so a failure can"
+                        + " half-commit; write one shard per transaction, or set cross-shard-transactions: allow");
+            }
+        }
+        ReadwriteSplittingDataSourceGroupRule group = groups[d.shard()];
+        if (group == null || d.primary() || inTransaction || HintManager.isInstantiated() && HintManager.isWriteRouteOnly()) {
+            return primaries[d.shard()];
+        }
+        return replicas.route(group);
+    }
+
+    /** The physical connection ShardingSphere's own connection holds (or opens) for {@code node}: one transaction. */
+    Connection physical(ShardingSphereConnection ss, String node) throws SQLException {
+        if (!ss.getAutoCommit()) {
+            ss.beginTransactionIfNeededWhenAutoCommitFalse();
+        }
+        return ss.getDatabaseConnectionManager().getConnections(database, node, 0, 1, ConnectionMode.MEMORY_STRICTLY)
+                .get(0);
+    }
+
+    Collection<String> shardNames() {
+        return List.of(shardNames);
+    }
+}
