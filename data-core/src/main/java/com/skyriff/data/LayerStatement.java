@@ -43,7 +43,8 @@ final class LayerStatement implements Statement {
             last = delegate;
             return null;
         }
-        String node = router.node(d, plan.kind != OneShardPlan.Kind.SELECT, !connection.getAutoCommit());
+        String node = router.node(plan, d, !connection.getAutoCommit());
+        router.plans.log(sql, node, d.sql(), NO_PARAMS);
         Connection c = router.physical(connection.shardingSphere(), node);
         if (physical == null || c != physicalConnection) {
             if (physical != null) {

@@ -104,6 +104,8 @@ final class OneShardPlan {
     final boolean writeSubquery;
     final boolean selfReference;
     final boolean shardedRefs;
+    /** A monthly reference without a time condition on a table without allow-full-scan: refused when run. */
+    Ref timeless;
 
     private OneShardPlan(String sql, Kind kind, String fallback, String refusal, String refusalTable, List<Ref> refs,
                          List<Value> keys, Ref target, boolean locking, boolean returning, boolean writeSubquery,
@@ -194,6 +196,7 @@ final class OneShardPlan {
         final List<Edge> edges = new ArrayList<>();
         final Map<Ref, Boolean> keyed = new IdentityHashMap<>();
         String problem;
+        Ref timelessRef;
 
         final java.util.function.Function<String, SQLStatement> parser;
 
@@ -328,17 +331,14 @@ final class OneShardPlan {
                 }
                 if (s.byMonth() && r.times.isEmpty() && !r.spec.allowFullScan()) {
                     // the guard rail of the ShardingSphere path, applied to every reference (subqueries included)
-                    return new OneShardPlan(sql, null, null, r.spec.name() + ": " + kind + " without a "
-                            + r.spec.timeColumn() + " range on this reference of " + r.spec.name() + " would read every"
-                            + " month table; add " + r.spec.timeColumn() + " >= ? AND " + r.spec.timeColumn() + " < ? to"
-                            + " its query block (subqueries included), or set tables." + r.spec.name()
-                            + ".allow-full-scan: true for admin jobs", r.spec.name(), List.of(), List.of(), null, false,
-                            false, false, false, RefusedStatementException.Reason.FULL_SCAN);
+                    timelessRef = timelessRef == null ? r : timelessRef;
                 }
             }
             boolean returning = lexed.returning;
-            return new OneShardPlan(sql, kind, null, null, null, List.copyOf(refs), List.copyOf(keys), target, locking,
-                    returning, writeSubquery, selfReference, null);
+            OneShardPlan plan = new OneShardPlan(sql, kind, null, null, null, List.copyOf(refs), List.copyOf(keys),
+                    target, locking, returning, writeSubquery, selfReference, null);
+            plan.timeless = timelessRef;
+            return plan;
         }
 
         /**

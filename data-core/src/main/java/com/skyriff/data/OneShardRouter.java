@@ -50,6 +50,7 @@ import org.apache.shardingsphere.sql.parser.api.CacheOption;
 final class OneShardRouter {
     static final int MAX_PLANS = 4_096;
     private static final DatabaseType POSTGRESQL = TypedSPILoader.getService(DatabaseType.class, "PostgreSQL");
+    private static final org.slf4j.Logger SQL_LOG = org.slf4j.LoggerFactory.getLogger("ShardingSphere-SQL");
 
     /** Plans by SQL text, shared by the generations of one data source (a plan does not depend on month windows). */
     static final class Plans {
@@ -60,6 +61,8 @@ final class OneShardRouter {
         final boolean oneShard;
         final Counter single;
         final Counter shardingSphere;
+        final boolean logSql;
+        final boolean logValues;
 
         Plans(Rules rules, MeterRegistry registry) {
             Map<String, TableSpec> t = new HashMap<>();
@@ -68,6 +71,12 @@ final class OneShardRouter {
             }
             this.tables = Map.copyOf(t);
             this.oneShard = rules.shards().size() == 1;
+            boolean show = rules.sqlLog().map(l -> l.sqlShow())
+                    .orElse(Boolean.parseBoolean(rules.props().getOrDefault("sql-show", "false")));
+            boolean simple = rules.sqlLog().map(l -> l.sqlSimple())
+                    .orElse(Boolean.parseBoolean(rules.props().getOrDefault("sql-simple", "false")));
+            this.logSql = show;
+            this.logValues = show && !simple;
             this.single = registry == null ? null : Counter.builder("skyriff.statements").tag("path", "single-shard")
                     .description("statements run by the layer, by path").register(registry);
             this.shardingSphere = registry == null ? null : Counter.builder("skyriff.statements")
@@ -89,6 +98,18 @@ final class OneShardRouter {
                 cache.putIfAbsent(sql, plan);
             }
             return plan;
+        }
+
+        /** ShardingSphere's SQL log ({@code sql-log:} / {@code sql-show}), for statements on the single-shard path. */
+        void log(String logical, String node, String physical, Object[] params) {
+            if (logSql) {
+                SQL_LOG.info("Logic SQL: {}", logical);
+                if (logValues && params.length > 0) {
+                    SQL_LOG.info("Actual SQL: {} ::: {} ::: {}", node, physical, java.util.Arrays.asList(params));
+                } else {
+                    SQL_LOG.info("Actual SQL: {} ::: {}", node, physical);
+                }
+            }
         }
 
         void count(boolean singleShard) {
@@ -219,6 +240,17 @@ final class OneShardRouter {
         }
         if (shard < 0) {
             shard = plan.shardedRefs ? 0 : defaultShard;
+        }
+        if (plan.timeless != null) {
+            TableSpec t = plan.timeless.spec;
+            YearMonth[] window = months.get(t.name());
+            String span = window == null || window.length == 0 ? "" : " (" + window.length + " months " + window[0]
+                    + ".." + window[window.length - 1] + ")";
+            throw new RefusedStatementException(Reason.FULL_SCAN, t.name(), t.name() + ": " + plan.kind + " without a "
+                    + t.timeColumn() + " range would read every month table" + span + "; add " + t.timeColumn()
+                    + " >= ? AND " + t.timeColumn() + " < ?" + (plan.refs.size() > 1 ? " to each query block that"
+                    + " reads " + t.name() + " (subqueries included)" : "") + ", or set tables." + t.name()
+                    + ".allow-full-scan: true for admin jobs");
         }
         StringBuilder sql = new StringBuilder(plan.sql.length() + 64);
         int from = 0;
@@ -383,13 +415,15 @@ final class OneShardRouter {
      * ShardingSphere path, then picks the node: the shard's primary for writes, locking reads, transactions and
      * primary scopes; else the replica ShardingSphere's load balancer (the health balancer) picks.
      */
-    String node(Decision d, boolean write, boolean inTransaction) throws RefusedStatementException {
+    String node(OneShardPlan plan, Decision d, boolean inTransaction) throws RefusedStatementException {
+        boolean write = plan.kind != OneShardPlan.Kind.SELECT;
         if (health != null) {
             long mask = write ? 1L << health.shardIndex(shardNames[d.shard()]) : 0;
             long conflict = health.onStatement(inTransaction, mask, mask, true);
             if (conflict != 0) {
                 throw new RefusedStatementException(Reason.CROSS_SHARD_WRITE, null, "cross-shard-transactions: refuse"
-                        + " - this statement would make the transaction write to shards " + health.shardNames(conflict)
+                        + " - " + plan.kind + " " + plan.target.spec.name() + " would make this transaction write to"
+                        + " shards " + health.shardNames(conflict)
                         + "; ShardingSphere's LOCAL transactions commit each shard separately, so a failure can"
                         + " half-commit; write one shard per transaction, or set cross-shard-transactions: allow");
             }

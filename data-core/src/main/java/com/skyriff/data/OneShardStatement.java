@@ -92,10 +92,12 @@ final class OneShardStatement implements PreparedStatement {
     /** The statement this execution runs on, with the parameters bound. */
     private PreparedStatement target() throws SQLException {
         checkOpen();
-        OneShardRouter.Decision d = batching ? null : router.decide(plan, routingValues());
+        Object[] bound = batching ? null : routingValues();
+        OneShardRouter.Decision d = batching ? null : router.decide(plan, bound);
         if (d != null && d.fallback() == null) {
             boolean inTransaction = !connection.getAutoCommit();
-            String node = router.node(d, plan.kind != OneShardPlan.Kind.SELECT, inTransaction);
+            String node = router.node(plan, d, inTransaction);
+            router.plans.log(sql, node, d.sql(), bound);
             Connection c = router.physical(connection.shardingSphere(), node);
             if (physical == null || c != physicalConnection || !d.sql().equals(physicalSql)) {
                 closePhysical();

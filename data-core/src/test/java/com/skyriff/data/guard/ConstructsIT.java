@@ -186,7 +186,8 @@ class ConstructsIT {
                 read("OFFSET n ROWS FETCH FIRST m ROWS ONLY",
                         "SELECT user_id FROM users ORDER BY user_id OFFSET 5 ROWS FETCH FIRST 10 ROWS ONLY"),
                 read("a window function", "SELECT user_id, rank() OVER (ORDER BY score DESC, user_id) r FROM users ORDER BY r"),
-                read("a window function", "SELECT video_id, row_number() OVER (ORDER BY created_at) FROM watch_event"
+                // one user over several months: one statement on the user's shard computes it (the single-shard path)
+                read(SAME, "SELECT video_id, row_number() OVER (ORDER BY created_at) FROM watch_event"
                         + " WHERE user_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at", 5L, SEP, DEC),
                 read("string_agg(...)", "SELECT string_agg(name, ',' ORDER BY name) FROM users"),
                 read("array_agg(...)", "SELECT array_agg(user_id ORDER BY user_id) FROM users"),
@@ -230,9 +231,12 @@ class ConstructsIT {
                         + " user_id, 'copy' FROM users WHERE user_id = 3"),
                 Arguments.of("INSERT ... SELECT", "INSERT INTO videos (video_id, user_id, title) SELECT video_id + 100000,"
                         + " user_id, 'copy3' FROM videos WHERE title = 't1'"),
-                Arguments.of("INSERT ... RETURNING", "INSERT INTO users (user_id, name, score) VALUES (301, 'r', 1)"
-                        + " RETURNING user_id"),
-                Arguments.of("DELETE ... RETURNING", "DELETE FROM users WHERE user_id = 302 RETURNING user_id"),
+                // RETURNING runs on the single-shard path (OneShardIT); through ShardingSphere (here forced by a
+                // hint, as for statements spanning shards or months) it stays refused
+                Arguments.of("INSERT ... RETURNING", "/* SHARDINGSPHERE_HINT: WRITE_ROUTE_ONLY=true */ INSERT INTO users"
+                        + " (user_id, name, score) VALUES (301, 'r', 1) RETURNING user_id"),
+                Arguments.of("DELETE ... RETURNING", "/* SHARDINGSPHERE_HINT: WRITE_ROUTE_ONLY=true */ DELETE FROM users"
+                        + " WHERE user_id = 302 RETURNING user_id"),
                 Arguments.of("writes to 2 shards", "UPDATE users SET score = score + 1 WHERE name = 'n2'"),
                 Arguments.of("writes to 2 shards", "INSERT INTO users (user_id, name, score) VALUES (101, 'a', 1),"
                         + " (102, 'b', 2), (103, 'c', 3), (104, 'd', 4)"),

@@ -170,6 +170,21 @@ class RulesReaderTest {
     }
 
     @Test
+    void parse_singleShardPath_defaultsOnAndReadsFalse() {
+        assertThat(parse(VALID).singleShardPath()).as("default").isTrue();
+        assertThat(parse(VALID.replace("worker-id: 7", "worker-id: 7\nsingle-shard-path: false")).singleShardPath())
+                .isFalse();
+        assertThat(Rules.builder().singleShardPath(false)).isNotNull();
+    }
+
+    @Test
+    void parse_singleShardPathNotBoolean_isReported() {
+        RulesException e = problems(VALID.replace("worker-id: 7", "worker-id: 7\nsingle-shard-path: maybe"));
+        assertThat(e.problems()).hasSize(1);
+        assertThat(e.problems().get(0)).startsWith("rules.yaml:5: single-shard-path");
+    }
+
+    @Test
     void suggest_typosAndFarKeys_nearestOrNone() {
         assertThat(RulesReader.suggest("primray", List.of("name", "buckets", "primary", "replicas"))).isEqualTo("primary");
         assertThat(RulesReader.suggest("replica", List.of("name", "buckets", "primary", "replicas"))).isEqualTo("replicas");

@@ -9,6 +9,25 @@ import org.junit.jupiter.api.Test;
 class UserBucketsTest {
 
     @Test
+    void userId_wholeNumbersOfEveryType_areTheSameId() {
+        for (Object v : new Object[] {5L, 5, (short) 5, (byte) 5, java.math.BigInteger.valueOf(5),
+                new java.math.BigDecimal("5"), new java.math.BigDecimal("5.00"), 5.0d, 5.0f, "5", " 5 "}) {
+            assertThat(UserBuckets.userId("users", "user_id", v)).as("%s (%s)", v, v.getClass().getSimpleName())
+                    .isEqualTo(5L);
+        }
+    }
+
+    @Test
+    void userId_notAWholeNumber_isRefusedNeverTruncated() {
+        for (Object v : new Object[] {5.5d, 5.5f, new java.math.BigDecimal("5.5"), "5.5", "abc", null,
+                java.math.BigInteger.ONE.shiftLeft(70), 1e30d, Double.NaN, new Object()}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> UserBuckets.userId("users", "user_id", v))
+                    .as("%s", v).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("users.user_id must be a whole-number user id; was ");
+        }
+    }
+
+    @Test
     void encodeDecode_roundTrip_keepsEveryBucketsShard() {
         UserBuckets b = UserBuckets.decode(8, "shard0=0-2,6;shard1=3-5,7");
         assertThat(b.encode()).isEqualTo("shard0=0-2,6;shard1=3-5,7");
