@@ -216,8 +216,7 @@ final class OneShardRouter {
         if (plan.fallback != null) {
             return new Decision(-1, null, false, plan.fallback);
         }
-        if (HintManager.isInstantiated() && (HintManager.getDataSourceName().isPresent()
-                || HintManager.isDatabaseShardingOnly())) {
+        if (HintManager.isInstantiated() && hinted(plan)) {
             return new Decision(-1, null, false, "a ShardingSphere HintManager with sharding values");
         }
         int shard = -1;
@@ -321,6 +320,20 @@ final class OneShardRouter {
         }
         sql.append(plan.sql, from, plan.sql.length());
         return new Decision(shard, sql.toString(), primary, null);
+    }
+
+    /** Whether the thread's HintManager carries more than write-route-only (a PrimaryScope): ShardingSphere decides. */
+    private static boolean hinted(OneShardPlan plan) {
+        if (HintManager.getDataSourceName().isPresent() || HintManager.isDatabaseShardingOnly()) {
+            return true;
+        }
+        for (OneShardPlan.Ref r : plan.refs) {
+            if (!HintManager.getDatabaseShardingValues(r.spec.name()).isEmpty()
+                    || !HintManager.getTableShardingValues(r.spec.name()).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The one month of an INSERT's rows; null if they span several months or fall outside the window. */
