@@ -104,6 +104,8 @@ final class OneShardPlan {
     final boolean writeSubquery;
     final boolean selfReference;
     final boolean shardedRefs;
+    /** Whether a monthly reference is substituted (else the physical SQL is the text itself). */
+    final boolean monthly;
     /** A monthly reference without a time condition on a table without allow-full-scan: refused when run. */
     Ref timeless;
 
@@ -128,6 +130,11 @@ final class OneShardPlan {
             sharded |= r.spec.strategy().byUser();
         }
         this.shardedRefs = sharded;
+        boolean m = false;
+        for (Ref r : refs) {
+            m |= r.spec.strategy().byMonth();
+        }
+        this.monthly = m;
     }
 
     static OneShardPlan fallback(String sql, String why) {
@@ -222,6 +229,9 @@ final class OneShardPlan {
             boolean selfReference = false;
             if (statement instanceof SelectStatement select) {
                 kind = Kind.SELECT;
+                if (lexed.dml) {
+                    return fallback(sql, "a data-modifying statement inside a SELECT (WITH ... INSERT/UPDATE/DELETE)");
+                }
                 selectBlocks(select, 0, 0, sql.length(), parser);
             } else if (statement instanceof InsertStatement insert) {
                 kind = Kind.INSERT;
@@ -829,6 +839,8 @@ final class OneShardPlan {
         final List<Integer> offsets = new ArrayList<>();
         String problem;
         boolean locking;
+        /** INSERT, UPDATE or DELETE after the statement's first word (a data-modifying WITH). */
+        boolean dml;
         boolean select;
         boolean returning;
         boolean updateFrom;
@@ -872,7 +884,12 @@ final class OneShardPlan {
                     case "lateral", "locked" -> l.problem = l.problem != null ? l.problem : "LATERAL or SKIP LOCKED";
                     case "tableoid", "ctid", "xmin", "xmax", "cmin", "cmax" -> l.problem = l.problem != null ? l.problem
                             : "a system column (" + w + "), which a UNION ALL over month tables does not have";
-                    case "update", "share" -> l.locking |= n >= 2 && isWord(l.tokens.get(n - 2), "for", "key", "no");
+                    case "update", "share" -> {
+                        boolean lock = n >= 2 && isWord(l.tokens.get(n - 2), "for", "key", "no");
+                        l.locking |= lock;
+                        l.dml |= !lock && w.equals("update") && n > 1 && !isWord(l.tokens.get(n - 2), "do");
+                    }
+                    case "insert", "delete" -> l.dml |= n > 1;
                     case "from" -> l.updateFrom |= depth == 0 && "update".equals(verb)
                             && !(n >= 2 && isWord(l.tokens.get(n - 2), "distinct"));
                     case "using" -> l.deleteUsing |= depth == 0 && "delete".equals(verb);

@@ -251,9 +251,19 @@ final class OneShardRouter {
                     + " reads " + t.name() + " (subqueries included)" : "") + ", or set tables." + t.name()
                     + ".allow-full-scan: true for admin jobs");
         }
+        boolean primary = plan.kind != OneShardPlan.Kind.SELECT || plan.locking;
+        if (!plan.monthly) {
+            for (OneShardPlan.Ref r : plan.refs) {
+                if (!r.spec.strategy().byUser() && r.spec.strategy() != com.skyriff.data.rules.Strategy.BROADCAST
+                        && shard != defaultShard) {
+                    return new Decision(-1, null, false, r.spec.name() + " lives on the default shard, the keys on"
+                            + " another");
+                }
+            }
+            return new Decision(shard, plan.sql, primary, null);   // physical names are the logical ones
+        }
         StringBuilder sql = new StringBuilder(plan.sql.length() + 64);
         int from = 0;
-        boolean primary = plan.kind != OneShardPlan.Kind.SELECT || plan.locking;
         for (OneShardPlan.Ref r : plan.refs) {
             TableSpec t = r.spec;
             if (!t.strategy().byUser() && t.strategy() != com.skyriff.data.rules.Strategy.BROADCAST

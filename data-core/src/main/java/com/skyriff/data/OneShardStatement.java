@@ -204,6 +204,8 @@ final class OneShardStatement implements PreparedStatement {
         for (int i = 0; i < count; i++) {
             if (kinds[i] == CUSTOM) {
                 out[i] = typed[i];
+            } else if (kinds[i] == NULL) {
+                out[i] = null;   // the value slot holds the SQL type
             }
         }
         return out;

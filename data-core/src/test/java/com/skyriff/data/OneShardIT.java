@@ -74,6 +74,8 @@ class OneShardIT {
     static final Timestamp NOV = at("2026-11-01T00:00:00Z");
     static final Timestamp DEC = at("2026-12-01T00:00:00Z");
     static final long U = 5;
+    static final io.micrometer.core.instrument.simple.SimpleMeterRegistry METERS =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     static TestDatabase onDb;
     static TestDatabase offDb;
@@ -105,7 +107,7 @@ class OneShardIT {
             }
         }
         onRules = rules(onDb, true);
-        on = SkyriffData.builder().rules(onRules).clock(CLOCK).build();
+        on = SkyriffData.builder().rules(onRules).clock(CLOCK).meterRegistry(METERS).build();
         off = SkyriffData.builder().rules(rules(offDb, false)).clock(CLOCK).build();
         ref = DriverManager.getConnection(refNode.jdbcUrl() + "?stringtype=unspecified", refNode.user(),
                 refNode.password());
@@ -801,6 +803,27 @@ class OneShardIT {
         StatementRoute moved = on.route("UPDATE users SET user_id = user_id + 2 WHERE user_id = 5");
         assertThat(moved.path()).isEqualTo(StatementRoute.Path.REFUSED);
         assertThat(moved.reason()).contains("UPDATE ... SET user_id is refused").contains("DELETE the row and INSERT");
+    }
+
+    @Test
+    @Order(10)
+    void metrics_statementsByPath_countedSingleShardAndShardingSphere() throws SQLException {
+        double single = METERS.get("skyriff.statements").tag("path", "single-shard").counter().count();
+        double shardingSphere = METERS.get("skyriff.statements").tag("path", "shardingsphere").counter().count();
+        try (PreparedStatement ps = onConn.prepareStatement("SELECT name FROM users WHERE user_id = ?")) {
+            ps.setLong(1, U);
+            ps.executeQuery().close();
+            ps.setNull(1, Types.BIGINT);
+            try {
+                ps.executeQuery().close();
+            } catch (SQLException e) {
+                // a NULL key goes to ShardingSphere, whose algorithm refuses it
+                assertThat(e.getMessage()).contains("user_id");
+            }
+        }
+        assertThat(METERS.get("skyriff.statements").tag("path", "single-shard").counter().count()).isEqualTo(single + 1);
+        assertThat(METERS.get("skyriff.statements").tag("path", "shardingsphere").counter().count())
+                .isEqualTo(shardingSphere + 1);
     }
 
     @Test
