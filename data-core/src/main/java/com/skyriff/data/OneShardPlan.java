@@ -10,7 +10,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -201,7 +200,6 @@ final class OneShardPlan {
         final Set<Integer> claimedConditions = new HashSet<>();
         final List<Value> keys = new ArrayList<>();
         final List<Edge> edges = new ArrayList<>();
-        final Map<Ref, Boolean> keyed = new IdentityHashMap<>();
         String problem;
         Ref timelessRef;
 
