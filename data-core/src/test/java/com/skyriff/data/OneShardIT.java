@@ -666,6 +666,31 @@ class OneShardIT {
 
     @Test
     @Order(3)
+    void returning_executeQueryAndExecute_bothGiveTheRows() throws SQLException {
+        String insert = "INSERT INTO watch_event (event_id, user_id, video_id, created_at, seconds) VALUES (?, ?, ?, ?, ?)"
+                + " RETURNING event_id, created_at";
+        assertThat(on.route(insert, 90100L, U, 1L, OCT, 1).path()).isEqualTo(StatementRoute.Path.SINGLE_SHARD);
+        try (PreparedStatement ps = onConn.prepareStatement(insert)) {
+            bind(ps, List.of(90100L, U, 1L, at("2026-10-03T00:00:00Z"), 1));
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("executeQuery of INSERT ... RETURNING has the row").isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(90100L);
+                assertThat(rs.getTimestamp(2).toInstant()).isEqualTo(Instant.parse("2026-10-03T00:00:00Z"));
+            }
+        }
+        try (PreparedStatement ps = onConn.prepareStatement("DELETE FROM watch_event WHERE user_id = ? AND"
+                + " created_at >= ? AND created_at < ? AND event_id = ? RETURNING event_id")) {
+            bind(ps, List.of(U, OCT, NOV, 90100L));
+            assertThat(ps.execute()).isTrue();
+            try (ResultSet rs = ps.getResultSet()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(90100L);
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
     void execute_returning_resultSetThroughExecuteAndGetResultSet() throws SQLException {
         String sql = "UPDATE users SET score = 7 WHERE user_id = ? RETURNING user_id, score";
         assertThat(on.route(sql, U).path()).isEqualTo(StatementRoute.Path.SINGLE_SHARD);
