@@ -15,6 +15,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Makes sure every month table of every window exists on every shard primary before ShardingSphere routes to it.
@@ -28,51 +32,105 @@ final class MonthTables {
     private MonthTables() {
     }
 
+    /** At most this many primaries are checked at once. */
+    static final int PARALLEL_PRIMARIES = 8;
+
+    /**
+     * Checks (or creates) the month tables on every shard primary, the primaries in parallel (each primary's first
+     * connection and catalog read are mostly waiting), and reports the missing tables in the rules' node order.
+     */
     static void prepare(Rules rules, Map<String, HikariDataSource> pools, Clock clock) throws SQLException {
         List<TableSpec> monthly = rules.tables().values().stream().filter(t -> t.strategy().byMonth()).toList();
         if (monthly.isEmpty()) {
             return;
         }
-        List<String> missing = new ArrayList<>();
-        for (PhysicalNode node : rules.nodes()) {
-            if (!node.primary()) {
-                continue;
-            }
-            try (Connection c = pools.get(node.dataSourceName()).getConnection()) {
-                Set<String> existing = new HashSet<>(Catalog.tableNames(c));
-                Catalog templates = null;
-                for (TableSpec t : monthly) {
-                    if (!rules.shardsOf(t).contains(node.shard())) {
-                        continue;
-                    }
-                    for (String physical : rules.physicalTables(t, clock)) {
-                        if (existing.contains(physical)) {
-                            continue;
-                        }
-                        if (!rules.createMissingMonths()) {
-                            missing.add(node.shard() + "." + physical);
-                        } else if (!existing.contains(t.name())) {
-                            throw new SkyriffDataException(node.describe() + " - cannot create month table " + physical
-                                    + ": its template table " + t.name() + " does not exist (apply the migrations first)");
-                        } else {
-                            if (templates == null) {
-                                templates = Catalog.read(c, name -> isTemplate(name, monthly));
-                            }
-                            create(c, node, templates.table(t.name()), physical);
-                            existing.add(physical);
-                        }
-                    }
+        List<PhysicalNode> primaries = rules.nodes().stream().filter(PhysicalNode::primary).toList();
+        List<List<String>> missingPerNode = new ArrayList<>();
+        if (primaries.size() == 1) {
+            missingPerNode.add(prepare(rules, primaries.get(0), pools, clock, monthly));
+        } else {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(primaries.size(), PARALLEL_PRIMARIES), r -> {
+                Thread t = new Thread(r, rules.name() + "-month-tables");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<List<String>>> checks = new ArrayList<>();
+                for (PhysicalNode node : primaries) {
+                    checks.add(pool.submit(() -> prepare(rules, node, pools, clock, monthly)));
                 }
-            } catch (SQLException e) {
-                throw new SkyriffDataException(node.describe() + " - cannot check month tables at " + node.spec().url()
-                        + ": " + e.getMessage(), e);
+                for (Future<List<String>> check : checks) {
+                    missingPerNode.add(await(check));
+                }
+            } finally {
+                pool.shutdownNow();
             }
         }
+        List<String> missing = new ArrayList<>();
+        missingPerNode.forEach(missing::addAll);
         if (!missing.isEmpty()) {
             throw new SkyriffDataException(rules.name() + " - " + missing.size() + " month tables of the rules' windows "
                     + "do not exist: " + abbreviate(missing) + "; create them (skyriff months --ahead) or set "
                     + "create-missing-months: true");
         }
+    }
+
+    /** The failure of the first primary (in node order) that failed, as the sequential check would have thrown it. */
+    private static List<String> await(Future<List<String>> check) throws SQLException {
+        try {
+            return check.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SkyriffDataException("month tables: interrupted while checking the shard primaries", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException sql) {
+                throw sql;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new SkyriffDataException("month tables: " + cause, cause);
+        }
+    }
+
+    /** One primary: its missing month tables ("shard.table"), after creating them if the rules allow it. */
+    private static List<String> prepare(Rules rules, PhysicalNode node, Map<String, HikariDataSource> pools,
+                                        Clock clock, List<TableSpec> monthly) {
+        List<String> missing = new ArrayList<>();
+        try (Connection c = pools.get(node.dataSourceName()).getConnection()) {
+            Set<String> existing = new HashSet<>(Catalog.tableNames(c));
+            Catalog templates = null;
+            for (TableSpec t : monthly) {
+                if (!rules.shardsOf(t).contains(node.shard())) {
+                    continue;
+                }
+                for (String physical : rules.physicalTables(t, clock)) {
+                    if (existing.contains(physical)) {
+                        continue;
+                    }
+                    if (!rules.createMissingMonths()) {
+                        missing.add(node.shard() + "." + physical);
+                    } else if (!existing.contains(t.name())) {
+                        throw new SkyriffDataException(node.describe() + " - cannot create month table " + physical
+                                + ": its template table " + t.name() + " does not exist (apply the migrations first)");
+                    } else {
+                        if (templates == null) {
+                            templates = Catalog.read(c, name -> isTemplate(name, monthly));
+                        }
+                        create(c, node, templates.table(t.name()), physical);
+                        existing.add(physical);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new SkyriffDataException(node.describe() + " - cannot check month tables at " + node.spec().url()
+                    + ": " + e.getMessage(), e);
+        }
+        return missing;
     }
 
     /**

@@ -3,6 +3,7 @@ package com.skyriff.data;
 import com.skyriff.data.health.NodeStatus;
 import com.skyriff.data.health.ReadSession;
 import com.skyriff.data.health.internal.HealthRuntime;
+import com.skyriff.data.internal.MemoryRepository;
 import com.skyriff.data.rules.NativeRules;
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.shardingsphere.driver.api.ShardingSphereDataSourceFactory;
 import org.apache.shardingsphere.driver.api.yaml.YamlShardingSphereDataSourceFactory;
@@ -39,8 +39,6 @@ import org.apache.shardingsphere.mode.repository.standalone.StandalonePersistRep
  * }</pre>
  */
 public final class SkyriffData implements AutoCloseable {
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
-
     private final Rules rules;
     private final DataSource dataSource;
     private final Map<String, HikariDataSource> pools;
@@ -297,12 +295,15 @@ public final class SkyriffData implements AutoCloseable {
             }
         }
 
+        /**
+         * Standalone mode over {@link MemoryRepository}: each data source its own repository in memory. ShardingSphere's
+         * default, the {@code JDBC} repository on an in-memory H2 database, persisted every table's metadata (the
+         * PostgreSQL system catalogs' included) one SQL statement per node and was a third of a cold start's CPU
+         * (JFR; see {@link MemoryRepository}).
+         */
         private static ModeConfiguration mode() {
-            Properties props = new Properties();
-            props.setProperty("provider", "H2");
-            props.setProperty("jdbc_url", "jdbc:h2:mem:skyriff_config_" + INSTANCES.incrementAndGet()
-                    + ";DB_CLOSE_DELAY=0;DATABASE_TO_UPPER=false;MODE=MYSQL" + ConfigRepository.H2_INDEXES);
-            return new ModeConfiguration("Standalone", new StandalonePersistRepositoryConfiguration("JDBC", props));
+            return new ModeConfiguration("Standalone",
+                    new StandalonePersistRepositoryConfiguration(MemoryRepository.TYPE, new Properties()));
         }
 
         private static String readable(Path file) {

@@ -1,121 +1,77 @@
 package com.skyriff.data.testkit;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.commands.ProtocolCommand;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * A minimal RESP2 client for the topology's own checks (PING, CLUSTER ...). Replies: simple and bulk strings as
- * {@code String}, integers as {@code Long}, arrays as {@code List<Object>}; an error reply throws
- * {@link IOException}. Not thread-safe: one connection per caller.
+ * One Redis command on a fresh connection, for the topology's own checks (PING, CLUSTER ..., SENTINEL ...), through
+ * Jedis: the protocol is Jedis's, this only shapes the reply. Replies: simple and bulk strings as {@code String},
+ * integers as {@code Long}, arrays as {@code List<Object>}, nil as {@code null}; an error reply or a failed connection
+ * throws {@link IOException} ({@link ConnectException} when nothing listens). Thread-safe (no state).
  */
-final class Resp implements Closeable {
-    private final int port;
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+final class Resp {
+    private static final int TIMEOUT_MILLIS = 5_000;
 
-    Resp(int port, int timeoutMillis) throws IOException {
-        this.port = port;
-        this.socket = new Socket();
-        try {
-            socket.connect(new InetSocketAddress(Ports.loopbackAddress(), port), timeoutMillis);
-            socket.setSoTimeout(timeoutMillis);
-            this.in = new BufferedInputStream(socket.getInputStream());
-            this.out = socket.getOutputStream();
-        } catch (IOException e) {
-            socket.close();
-            throw e;
-        }
+    private Resp() {
     }
 
-    /** One command, one reply. */
+    /** One command, one reply: {@code call(port, "CLUSTER", "INFO")}. */
     static Object call(int port, String... args) throws IOException {
-        try (Resp resp = new Resp(port, 5_000)) {
-            return resp.send(args);
+        DefaultJedisClientConfig config = DefaultJedisClientConfig.builder().connectionTimeoutMillis(TIMEOUT_MILLIS)
+                .socketTimeoutMillis(TIMEOUT_MILLIS).build();
+        byte[] name = args[0].getBytes(StandardCharsets.UTF_8);
+        ProtocolCommand command = () -> name;
+        try (Jedis jedis = new Jedis(new HostAndPort(Ports.loopbackAddress().getHostAddress(), port), config)) {
+            return reply(jedis.sendCommand(command, Arrays.copyOfRange(args, 1, args.length)));
+        } catch (JedisConnectionException e) {
+            ConnectException refused = refused(e, 0);
+            if (refused != null) {
+                throw refused;
+            }
+            throw new IOException("redis 127.0.0.1:" + port + " " + args[0] + ": " + e.getMessage(), e);
+        } catch (JedisException e) {
+            throw new IOException("redis 127.0.0.1:" + port + " replied " + e.getMessage(), e);
         }
     }
 
-    Object send(String... args) throws IOException {
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
-        request.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        for (String arg : args) {
-            byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-            request.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            request.writeBytes(bytes);
-            request.writeBytes(new byte[] {'\r', '\n'});
+    /** The ConnectException among the causes and suppressed exceptions (Jedis adds one per address it tried). */
+    private static ConnectException refused(Throwable t, int depth) {
+        if (t == null || depth > 8) {
+            return null;
         }
-        out.write(request.toByteArray());
-        out.flush();
-        return read();
+        if (t instanceof ConnectException c) {
+            return c;
+        }
+        for (Throwable s : t.getSuppressed()) {
+            ConnectException c = refused(s, depth + 1);
+            if (c != null) {
+                return c;
+            }
+        }
+        return t.getCause() == t ? null : refused(t.getCause(), depth + 1);
     }
 
-    private Object read() throws IOException {
-        int type = in.read();
-        if (type < 0) {
-            throw new EOFException("redis 127.0.0.1:" + port + " closed the connection");
+    private static Object reply(Object raw) {
+        if (raw instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
         }
-        String line = readLine();
-        switch (type) {
-            case '+':
-                return line;
-            case '-':
-                throw new IOException("redis 127.0.0.1:" + port + " replied " + line);
-            case ':':
-                return Long.parseLong(line);
-            case '$': {
-                int length = Integer.parseInt(line);
-                if (length < 0) {
-                    return null;
-                }
-                byte[] bytes = in.readNBytes(length);
-                readLine();
-                return new String(bytes, StandardCharsets.UTF_8);
+        if (raw instanceof List<?> items) {
+            List<Object> out = new ArrayList<>(items.size());
+            for (Object item : items) {
+                out.add(reply(item));
             }
-            case '*': {
-                int count = Integer.parseInt(line);
-                if (count < 0) {
-                    return null;
-                }
-                List<Object> items = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    items.add(read());
-                }
-                return items;
-            }
-            default:
-                throw new IOException("redis 127.0.0.1:" + port + " sent an unknown reply type '" + (char) type + "'");
+            return out;
         }
-    }
-
-    private String readLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int previous = -1;
-        while (true) {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException("redis 127.0.0.1:" + port + " closed the connection mid-reply");
-            }
-            if (previous == '\r' && b == '\n') {
-                byte[] bytes = line.toByteArray();
-                return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
-            }
-            line.write(b);
-            previous = b;
-        }
-    }
-
-    @Override
-    public void close() throws IOException {
-        socket.close();
+        return raw;
     }
 }

@@ -108,6 +108,9 @@ public final class ShardingSphereRules {
         return dataNodes;
     }
 
+    /** ShardingSphere's prefix for an inline expression that is a plain comma-separated list (no Groovy). */
+    static final String LITERAL = "<LITERAL>";
+
     private static ShardingRuleConfiguration sharding(Rules rules, Clock clock, Map<String, String> nodes) {
         ShardingRuleConfiguration cfg = new ShardingRuleConfiguration();
         Properties userProps = new Properties();
@@ -133,7 +136,8 @@ public final class ShardingSphereRules {
                 }
             }
             nodes.put(t.name(), dn.toString());
-            ShardingTableRuleConfiguration tr = new ShardingTableRuleConfiguration(t.name(), dn.toString());
+            // <LITERAL>: the list as written; without it ShardingSphere compiles every node name as a Groovy script
+            ShardingTableRuleConfiguration tr = new ShardingTableRuleConfiguration(t.name(), LITERAL + dn);
             tr.setDatabaseShardingStrategy(t.strategy().byUser()
                     ? new StandardShardingStrategyConfiguration(t.keyColumn(), USER_ALGORITHM)
                     : new NoneShardingStrategyConfiguration());
