@@ -137,8 +137,12 @@ final class NativeRulesCheck {
     private record Algorithm(String at, Node node, String type, Class<?> implementation, Properties props) {
     }
 
+    private record Located(int line, String text) {
+    }
+
     private final String source;
-    private final List<String> problems = new ArrayList<>();
+    /** Problems in the order found; reported in file order (by line, then as found). */
+    private final List<Located> problems = new ArrayList<>();
     /** Physical data sources (dataSources:), then logical ones (read/write groups), in file order. */
     private final Set<String> physical = new LinkedHashSet<>();
     private final Set<String> logical = new LinkedHashSet<>();
@@ -181,7 +185,7 @@ final class NativeRulesCheck {
         if (rules != null && !isNull(rules)) {
             rules(rules);
         }
-        return problems;
+        return problems.stream().sorted(java.util.Comparator.comparingInt(Located::line)).map(Located::text).toList();
     }
 
     // ---- dataSources
@@ -791,7 +795,7 @@ final class NativeRulesCheck {
 
     private void problem(Node n, String text) {
         int line = n == null || n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
-        problems.add(source + (line == 0 ? "" : ":" + line) + ": " + text);
+        problems.add(new Located(line, source + (line == 0 ? "" : ":" + line) + ": " + text));
     }
 
     /** {@code ; did you mean 'X'?} for the closest allowed value within two edits (case ignored), else nothing. */
