@@ -140,6 +140,13 @@ final class NativeRulesCheck {
     private record Located(int line, String text) {
     }
 
+    /** A table's data nodes, split into the data sources and the tables an algorithm may route to. */
+    private record Targets(String at, Set<String> dataSources, Set<String> tables) {
+    }
+
+    /** Sample shard key values an INLINE expression is evaluated with (integral keys; others are skipped). */
+    private static final int INLINE_SAMPLES = 256;
+
     private final String source;
     /** Problems in the order found; reported in file order (by line, then as found). */
     private final List<Located> problems = new ArrayList<>();
@@ -355,11 +362,17 @@ final class NativeRulesCheck {
                     problem(t.getKeyNode(), tat + " is given twice");
                 }
                 Map<String, Node> tv = mapping(t.getValueNode(), tat, TABLE_KEYS);
-                if (tv.containsKey("actualDataNodes")) {
-                    dataNodes(tv.get("actualDataNodes"), tat + ".actualDataNodes");
-                }
-                strategy(tv.get("databaseStrategy"), tat + ".databaseStrategy", false);
-                strategy(tv.get("tableStrategy"), tat + ".tableStrategy", false);
+                List<String> nodes = tv.containsKey("actualDataNodes")
+                        ? dataNodes(tv.get("actualDataNodes"), tat + ".actualDataNodes") : List.of();
+                Targets targets = nodes.isEmpty() ? null : new Targets(tat + ".actualDataNodes",
+                        nodes.stream().map(n -> n.substring(0, n.indexOf('.'))).collect(
+                                java.util.stream.Collectors.toCollection(LinkedHashSet::new)),
+                        nodes.stream().map(n -> n.substring(n.lastIndexOf('.') + 1)).collect(
+                                java.util.stream.Collectors.toCollection(LinkedHashSet::new)));
+                strategy(tv.get("databaseStrategy"), tat + ".databaseStrategy", false,
+                        targets == null ? null : targets.dataSources(), targets == null ? null : targets.at());
+                strategy(tv.get("tableStrategy"), tat + ".tableStrategy", false,
+                        targets == null ? null : targets.tables(), targets == null ? null : targets.at());
                 keyGenerate(tv.get("keyGenerateStrategy"), tat + ".keyGenerateStrategy");
                 audit(tv.get("auditStrategy"), tat + ".auditStrategy");
             }
@@ -386,15 +399,15 @@ final class NativeRulesCheck {
                         }
                     }
                 }
-                strategy(tv.get("shardingStrategy"), tat + ".shardingStrategy", true);
+                strategy(tv.get("shardingStrategy"), tat + ".shardingStrategy", true, null, null);
                 keyGenerate(tv.get("keyGenerateStrategy"), tat + ".keyGenerateStrategy");
                 audit(tv.get("auditStrategy"), tat + ".auditStrategy");
             }
         } else if (autoTables != null && !isNull(autoTables)) {
             problem(autoTables, at + ".autoTables must be a mapping of logic table name to its data sources and strategy");
         }
-        strategy(m.get("defaultDatabaseStrategy"), at + ".defaultDatabaseStrategy", false);
-        strategy(m.get("defaultTableStrategy"), at + ".defaultTableStrategy", false);
+        strategy(m.get("defaultDatabaseStrategy"), at + ".defaultDatabaseStrategy", false, null, null);
+        strategy(m.get("defaultTableStrategy"), at + ".defaultTableStrategy", false, null, null);
         keyGenerate(m.get("defaultKeyGenerateStrategy"), at + ".defaultKeyGenerateStrategy");
         audit(m.get("defaultAuditStrategy"), at + ".defaultAuditStrategy");
         List<Node> binding = list(m.get("bindingTables"), at + ".bindingTables");
@@ -464,29 +477,42 @@ final class NativeRulesCheck {
     // ---- sharding pieces
 
     /** Every data node ShardingSphere will expand the expression to must name a data source of this file. */
-    private void dataNodes(Node node, String at) {
+    /**
+     * The expanded data nodes ({@code ds.table}), each checked; empty if any is wrong, so that a strategy is not
+     * checked against nodes already reported.
+     */
+    private List<String> dataNodes(Node node, String at) {
         String v = scalar(node, at);
         if (v == null) {
-            return;
+            return List.of();
         }
+        List<String> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         Set<String> reported = new LinkedHashSet<>();
+        boolean bad = false;
         for (String dataNode : expand(node, at, v)) {
             String n = dataNode.trim();
             int dot = n.indexOf('.');
             if (dot <= 0 || dot == n.length() - 1) {
                 problem(node, at + " has a data node that is not data_source.table; was '" + v + "', expanded to '" + n
                         + "', expected such as ds_${0..1}.t_order_${0..15}");
+                bad = true;
                 continue;
             }
             if (!seen.add(n)) {
                 problem(node, at + " names data node '" + n + "' twice; was '" + v + "'");
+                bad = true;
             }
             String ds = n.substring(0, dot);
-            if (!dataSourceNames().contains(ds) && reported.add(ds)) {
-                undefinedDataSource(node, at, ds, v);
+            if (!dataSourceNames().contains(ds)) {
+                bad = true;
+                if (reported.add(ds)) {
+                    undefinedDataSource(node, at, ds, v);
+                }
             }
+            out.add(n);
         }
+        return bad ? List.of() : out;
     }
 
     /** ShardingSphere's own expansion ({@code ds_${0..1}}, {@code <GROOVY>}, {@code <LITERAL>}); empty on failure. */
@@ -507,7 +533,11 @@ final class NativeRulesCheck {
                 : "one of " + dataSourceNames()) + didYouMean(name, dataSourceNames()));
     }
 
-    private void strategy(Node node, String at, boolean auto) {
+    /**
+     * A table's (or default) sharding strategy. {@code targets}, when known, are the names its algorithm may route to
+     * (the data sources, or the tables, of the table's data nodes, listed at {@code targetsAt}).
+     */
+    private void strategy(Node node, String at, boolean auto, Set<String> targets, String targetsAt) {
         if (node == null || isNull(node)) {
             return;
         }
@@ -553,6 +583,41 @@ final class NativeRulesCheck {
                 problem(name, sat + ".shardingAlgorithmName names a " + a.type() + " algorithm, which an auto table "
                         + "cannot use; was '" + ((ScalarNode) name).getValue() + "', expected one of "
                         + typesOf(ShardingAutoTableAlgorithm.class));
+            } else if (targets != null && "standard".equals(e.getKey()) && "INLINE".equalsIgnoreCase(a.type())) {
+                inlineTargets(name, sat, a, sv.get("shardingColumn"), targets, targetsAt);
+            }
+        }
+    }
+
+    /**
+     * Evaluates an INLINE algorithm's expression with ShardingSphere's own parser for shard key values 0..255 and reports
+     * the first value it routes outside the table's data nodes (which fails or misroutes only at that value's first
+     * statement). Skipped when the expression does not evaluate on a whole number (a string or date key).
+     */
+    private void inlineTargets(Node name, String at, Algorithm a, Node columnNode, Set<String> targets, String targetsAt) {
+        String expression = a.props().getProperty("algorithm-expression");
+        String column = columnNode instanceof ScalarNode s ? s.getValue() : null;
+        if (expression == null || column == null || column.isBlank()) {
+            return;
+        }
+        org.apache.shardingsphere.infra.expr.spi.InlineExpressionParser parser;
+        try {
+            parser = InlineExpressionParserFactory.newInstance(expression.trim());
+        } catch (RuntimeException e) {
+            return;
+        }
+        for (long v = 0; v < INLINE_SAMPLES; v++) {
+            String target;
+            try {
+                target = parser.evaluateWithArgs(Map.of(column, v));
+            } catch (RuntimeException | LinkageError e) {
+                return;
+            }
+            if (target != null && !targets.contains(target)) {
+                problem(name, at + ".shardingAlgorithmName routes " + column + " = " + v + " to '" + target + "', which "
+                        + "is not in " + targetsAt + "; was '" + expression + "' (" + a.at() + ".props.algorithm-expression)"
+                        + ", expected one of " + targets);
+                return;
             }
         }
     }
@@ -615,9 +680,10 @@ final class NativeRulesCheck {
             }
             Node typeNode = v.get("type");
             String type = typeNode == null ? null : scalar(typeNode, aat + ".type");
-            if (type == null) {
-                if (typeNode == null) {
-                    problem(t.getKeyNode(), aat + ".type is missing; expected one of " + typesOf(kind.spi));
+            if (type == null || type.isBlank()) {
+                if (typeNode == null || typeNode instanceof ScalarNode) {
+                    problem(typeNode == null ? t.getKeyNode() : typeNode, aat + ".type is missing; expected one of "
+                            + typesOf(kind.spi));
                 }
                 into.put(name, new Algorithm(aat, t.getKeyNode(), null, null, props));
                 continue;

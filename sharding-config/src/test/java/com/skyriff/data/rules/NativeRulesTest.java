@@ -33,6 +33,9 @@ class NativeRulesTest {
                         "broken-data-source-without-url.yaml:16: dataSources.ds_1_w.jdbcUrl is missing; expected the node's JDBC URL under jdbcUrl (HikariCP) or url, such as jdbc:postgresql://host:5432/db")),
                 Arguments.of("broken-inline-expression-undefined-data-source.yaml", List.of(
                         "broken-inline-expression-undefined-data-source.yaml:56: rules.!SHARDING.tables.t_event.actualDataNodes expands to data source 'ds_2', which is not defined; was 'ds_${0..2}.t_event_${['202601', '202602']}', expected one of [ds_0_w, ds_0_r, ds_1_w, ds_1_r, ds_0, ds_1]; did you mean 'ds_0'?")),
+                Arguments.of("broken-inline-algorithm-routes-outside-data-nodes.yaml", List.of(
+                        "broken-inline-algorithm-routes-outside-data-nodes.yaml:51: rules.!SHARDING.tables.t_order.databaseStrategy.standard.shardingAlgorithmName routes user_id = 2 to 'ds_2', which is not in rules.!SHARDING.tables.t_order.actualDataNodes; was 'ds_${user_id % 4}' (rules.!SHARDING.shardingAlgorithms.by_user.props.algorithm-expression), expected one of [ds_0, ds_1]",
+                        "broken-inline-algorithm-routes-outside-data-nodes.yaml:60: rules.!SHARDING.tables.t_event.databaseStrategy.standard.shardingAlgorithmName routes user_id = 2 to 'ds_2', which is not in rules.!SHARDING.tables.t_event.actualDataNodes; was 'ds_${user_id % 4}' (rules.!SHARDING.shardingAlgorithms.by_user.props.algorithm-expression), expected one of [ds_0, ds_1]")),
                 Arguments.of("broken-interval-bad-value.yaml", List.of(
                         "broken-interval-bad-value.yaml:73: rules.!SHARDING.shardingAlgorithms.by_month.props are rejected by INTERVAL: Invalid datetime-lower, datetime pattern should be 'yyyy-MM-dd HH:mm:ss', value is '2026-01-01'.")),
                 Arguments.of("broken-interval-missing-datetime-lower.yaml", List.of(
@@ -103,6 +106,28 @@ class NativeRulesTest {
                 "n.yaml:61: rules.!SHARDING.tables.t_event.databaseStrategy.standard.shardingAlgorithmName names a HINT_INLINE "
                         + "algorithm, which a standard strategy cannot use; was 'by_user', expected one of [AUTO_INTERVAL, "
                         + "BOUNDARY_RANGE, CLASS_BASED, HASH_MOD, INLINE, INTERVAL, MOD, VOLUME_RANGE]");
+    }
+
+    @Test
+    void parse_algorithmWithEmptyType_isMissingWithTheRegisteredTypes() {
+        String text = NativeRulesTestFiles.with("      type: SNOWFLAKE", "      type:");
+        RulesException e = catchThrowableOfType(RulesException.class, () -> NativeRules.parse(text, "n.yaml"));
+        assertThat(e.problems()).containsExactly(
+                "n.yaml:81: rules.!SHARDING.keyGenerators.snowflake.type is missing; expected one of [SNOWFLAKE, UUID]");
+    }
+
+    @Test
+    void parse_tableStrategyInlineRoutingToAnUnlistedTable_isRefused() {
+        String text = NativeRulesTestFiles.with("actualDataNodes: ds_${0..1}.t_order\n",
+                "actualDataNodes: ds_${0..1}.t_order_${0..1}\n      tableStrategy:\n        standard:\n"
+                        + "          shardingColumn: order_id\n          shardingAlgorithmName: by_order\n")
+                .replace("  shardingAlgorithms:\n", "  shardingAlgorithms:\n    by_order:\n      type: INLINE\n      props:\n"
+                        + "        algorithm-expression: t_order_${order_id % 3}\n");
+        RulesException e = catchThrowableOfType(RulesException.class, () -> NativeRules.parse(text, "n.yaml"));
+        assertThat(e.problems()).containsExactly("n.yaml:52: rules.!SHARDING.tables.t_order.tableStrategy.standard."
+                + "shardingAlgorithmName routes order_id = 2 to 't_order_2', which is not in "
+                + "rules.!SHARDING.tables.t_order.actualDataNodes; was 't_order_${order_id % 3}' "
+                + "(rules.!SHARDING.shardingAlgorithms.by_order.props.algorithm-expression), expected one of [t_order_0, t_order_1]");
     }
 
     @Test
