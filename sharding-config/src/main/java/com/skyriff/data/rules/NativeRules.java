@@ -35,7 +35,7 @@ public final class NativeRules {
      * @throws RulesException listing every problem
      */
     public static NativeRules parse(String text, String source) {
-        List<String> problems = new ArrayList<>(NativeRulesCheck.check(text, source));
+        List<RulesProblem> problems = new ArrayList<>(NativeRulesCheck.check(text, source));
         if (problems.isEmpty()) {
             try {
                 YamlJDBCConfiguration cfg = YamlEngine.unmarshal(text.getBytes(StandardCharsets.UTF_8),
@@ -48,11 +48,12 @@ public final class NativeRules {
                 while (root.getCause() != null && root.getCause() != root) {
                     root = root.getCause();
                 }
-                problems.add(source + ": not a valid ShardingSphere 5.5 configuration: " + root.getMessage());
+                problems.add(new RulesProblem(source, null, null, null, null,
+                        source + ": not a valid ShardingSphere 5.5 configuration: " + root.getMessage()));
             }
         }
         if (!problems.isEmpty()) {
-            throw new RulesException(source, problems);
+            throw RulesException.of(source, problems);
         }
         return new NativeRules(source, text.getBytes(StandardCharsets.UTF_8));
     }

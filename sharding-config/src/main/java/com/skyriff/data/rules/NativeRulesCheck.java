@@ -163,23 +163,28 @@ final class NativeRulesCheck {
         this.source = source;
     }
 
-    /** Every problem of the file, each {@code source:line: ...}; empty if ShardingSphere may build it. */
-    static List<String> check(String text, String source) {
+    /**
+     * Every problem of the file, in file order, each with its line and key and the message
+     * {@code source:line: key ...}; empty if ShardingSphere may build it.
+     */
+    static List<RulesProblem> check(String text, String source) {
         return new NativeRulesCheck(source).run(text);
     }
 
-    private List<String> run(String text) {
+    private List<RulesProblem> run(String text) {
         Node root;
         try {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            return List.of(source + ":" + line + ": malformed YAML: " + (e.getProblem() == null ? e.getMessage() : e.getProblem()));
+            return List.of(new RulesProblem(source, line, null, null, null, source + ":" + line + ": malformed YAML: "
+                    + (e.getProblem() == null ? e.getMessage() : e.getProblem())));
         } catch (YAMLException e) {
-            return List.of(source + ": malformed YAML: " + e.getMessage());
+            return List.of(new RulesProblem(source, null, null, null, null, source + ": malformed YAML: " + e.getMessage()));
         }
         if (!(root instanceof MappingNode)) {
-            return List.of(source + ":1: a native ShardingSphere file must be a YAML mapping with keys " + TOP_KEYS);
+            return List.of(new RulesProblem(source, 1, null, null, null, source
+                    + ":1: a native ShardingSphere file must be a YAML mapping with keys " + TOP_KEYS));
         }
         Map<String, Node> top = mapping(root, "", TOP_KEYS);
         Node ds = top.get("dataSources");
@@ -192,7 +197,7 @@ final class NativeRulesCheck {
         if (rules != null && !isNull(rules)) {
             rules(rules);
         }
-        return problems.stream().sorted(java.util.Comparator.comparingInt(Located::line)).map(Located::text).toList();
+        return problems.stream().sorted(java.util.Comparator.comparingInt(Located::line)).map(this::detail).toList();
     }
 
     // ---- dataSources
@@ -857,6 +862,29 @@ final class NativeRulesCheck {
 
     private static String key(NodeTuple t) {
         return t.getKeyNode() instanceof ScalarNode s ? s.getValue() : String.valueOf(t.getKeyNode());
+    }
+
+    /**
+     * The problem as a value: its key is the text's first word (every text starts with the key path), the value the
+     * first {@code was '...'}, the expected values what follows {@code expected } up to a did-you-mean.
+     */
+    private RulesProblem detail(Located p) {
+        String text = p.text().substring(p.text().indexOf(": ") + 2);
+        int space = text.indexOf(' ');
+        String key = space < 0 ? text : text.substring(0, space);
+        String value = null;
+        int was = text.indexOf("; was '");
+        if (was >= 0) {
+            int end = text.indexOf('\'', was + 7);
+            value = end < 0 ? null : text.substring(was + 7, end);
+        }
+        String expected = null;
+        int exp = text.lastIndexOf("expected ");
+        if (exp >= 0) {
+            int mean = text.indexOf("; did you mean", exp);
+            expected = text.substring(exp + 9, mean < 0 ? text.length() : mean);
+        }
+        return new RulesProblem(source, p.line() == 0 ? null : p.line(), key, value, expected, p.text());
     }
 
     private void problem(Node n, String text) {

@@ -131,6 +131,20 @@ class NativeRulesTest {
     }
 
     @Test
+    void parse_brokenFile_givesEachProblemAsAValueWithLineKeyValueAndExpected() {
+        RulesException e = catchThrowableOfType(RulesException.class,
+                () -> NativeRules.read(corpus("broken-unknown-algorithm-type.yaml")));
+        RulesProblem p = e.details().get(0);
+        assertThat(p.file()).isEqualTo("broken-unknown-algorithm-type.yaml");
+        assertThat(p.line()).isEqualTo(67);
+        assertThat(p.key()).isEqualTo("rules.!SHARDING.shardingAlgorithms.by_user.type");
+        assertThat(p.value()).isEqualTo("INLINEE");
+        assertThat(p.expected()).isEqualTo("one of [AUTO_INTERVAL, BOUNDARY_RANGE, CLASS_BASED, COMPLEX_INLINE, HASH_MOD, "
+                + "HINT_INLINE, INLINE, INTERVAL, MOD, VOLUME_RANGE]");
+        assertThat(p.message()).isEqualTo(e.problems().get(0));
+    }
+
+    @Test
     void parse_secretsInTheFile_neverAppearInMessages() {
         String text = NativeRulesTestFiles.with("type: INLINE", "type: INLINEE");
         RulesException e = catchThrowableOfType(RulesException.class, () -> NativeRules.parse(text, "n.yaml"));
