@@ -341,6 +341,17 @@ class ValidateCommandTest {
     }
 
     @Test
+    void validate_brokenNativeFileJson_givesLineKeyValueAndExpected() {
+        Path file = Cli.write(dir, "native.yaml", NATIVE.replace("type: INLINE", "type: INLINEE"));
+        Cli.Result r = cli.run("validate", file.toString(), "--json");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).contains("\"format\": \"native\"", "\"line\": 19",
+                "\"key\": \"rules.!SHARDING.shardingAlgorithms.t_order_inline.type\"", "\"value\": \"INLINEE\"",
+                "\"expected\": \"one of [AUTO_INTERVAL, BOUNDARY_RANGE,",
+                "\"message\": \"native.yaml:19: rules.!SHARDING.shardingAlgorithms.t_order_inline.type is not a registered");
+    }
+
+    @Test
     void validate_nativeFileWithoutDataSources_saysSo() {
         Path file = Cli.write(dir, "native.yaml", "dataSources: {}\nrules: []\n");
         Cli.Result r = cli.run("validate", file.toString());
