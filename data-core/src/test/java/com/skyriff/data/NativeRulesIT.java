@@ -125,6 +125,32 @@ class NativeRulesIT {
                 """);
         assertThatThrownBy(() -> SkyriffData.builder().rulesFile(file).build())
                 .isInstanceOf(RulesException.class)
-                .hasMessageContaining("broken-native.yaml: dataSources is empty; a native ShardingSphere file needs at least one");
+                .hasMessageContaining("broken-native.yaml:2: dataSources is empty; a native ShardingSphere file needs at least one");
+    }
+
+    @Test
+    void rulesFile_nativeYamlWithMistakes_failsWithEveryProblemBeforeShardingSphereStarts(@TempDir Path dir) throws IOException {
+        TestDatabase db = LocalTopology.shared().createDatabase("native_it_broken");
+        String yaml = nativeYaml(db).replace("type: INLINE", "type: INLINEE")
+                .replace("readDataSourceNames: [ds_1_r]", "readDataSourceNames: [ds_1_replica]");
+        Path file = Files.writeString(dir.resolve("native.yaml"), yaml);
+        int typeLine = lineOf(yaml, "type: INLINEE");
+        int readLine = lineOf(yaml, "readDataSourceNames: [ds_1_replica]");
+        RulesException e = org.assertj.core.api.Assertions.catchThrowableOfType(RulesException.class,
+                () -> SkyriffData.builder().rulesFile(file).build());
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).as("in file order").containsExactly(
+                "native.yaml:" + typeLine + ": rules.!SHARDING.shardingAlgorithms.by_user.type is not a registered sharding "
+                        + "algorithm; was 'INLINEE', expected one of [AUTO_INTERVAL, BOUNDARY_RANGE, CLASS_BASED, "
+                        + "COMPLEX_INLINE, HASH_MOD, HINT_INLINE, INLINE, INTERVAL, MOD, VOLUME_RANGE]; did you mean 'INLINE'?",
+                "native.yaml:" + readLine + ": rules.!READWRITE_SPLITTING.dataSourceGroups.ds_1.readDataSourceNames[0] names "
+                        + "data source 'ds_1_replica', which is not defined; was 'ds_1_replica', expected one of "
+                        + "[ds_0_w, ds_0_r, ds_1_w, ds_1_r]");
+        assertThat(e.getMessage()).doesNotContain(db.shards().get(0).primary().password());
+    }
+
+    private static int lineOf(String text, String needle) {
+        String before = text.substring(0, text.indexOf(needle));
+        return (int) before.chars().filter(c -> c == '\n').count() + 1;
     }
 }

@@ -325,12 +325,30 @@ class ValidateCommandTest {
     }
 
     @Test
-    void validate_brokenNativeFile_reportsShardingSpheresReason() {
-        Path file = Cli.write(dir, "native.yaml", NATIVE.replace("type: INLINE", "type: NO_SUCH_ALGORITHM")
-                .replace("    dataSourceClassName", "    x: y\n    dataSourceClassName"));
+    void validate_brokenNativeFile_reportsEveryProblemWithLineKeyAndAllowedValues() {
+        Path file = Cli.write(dir, "native.yaml", NATIVE.replace("type: INLINE", "type: INLINEE")
+                .replace("    dataSourceClassName", "    x: y\n    dataSourceClassName")
+                .replace("actualDataNodes: ds_0.t_order_${0..1}", "actualDataNodes: ds_${0..1}.t_order_${0..1}"));
         Cli.Result r = cli.run("validate", file.toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(2);
-        assertThat(r.out()).startsWith("native.yaml: 1 problem").contains("  native.yaml: ShardingSphere 5.5.2 rejects the configuration: ", "NO_SUCH_ALGORITHM");
+        String nl = System.lineSeparator();
+        assertThat(r.out()).isEqualTo("native.yaml: 2 problems" + nl
+                + "  native.yaml:13: rules.!SHARDING.tables.t_order.actualDataNodes expands to data source 'ds_1', which is "
+                + "not defined; was 'ds_${0..1}.t_order_${0..1}', expected one of [ds_0]; did you mean 'ds_0'?" + nl
+                + "  native.yaml:20: rules.!SHARDING.shardingAlgorithms.t_order_inline.type is not a registered sharding "
+                + "algorithm; was 'INLINEE', expected one of [AUTO_INTERVAL, BOUNDARY_RANGE, CLASS_BASED, COMPLEX_INLINE, "
+                + "HASH_MOD, HINT_INLINE, INLINE, INTERVAL, MOD, VOLUME_RANGE]; did you mean 'INLINE'?" + nl);
+    }
+
+    @Test
+    void validate_brokenNativeFileJson_givesLineKeyValueAndExpected() {
+        Path file = Cli.write(dir, "native.yaml", NATIVE.replace("type: INLINE", "type: INLINEE"));
+        Cli.Result r = cli.run("validate", file.toString(), "--json");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).contains("\"format\": \"native\"", "\"line\": 19",
+                "\"key\": \"rules.!SHARDING.shardingAlgorithms.t_order_inline.type\"", "\"value\": \"INLINEE\"",
+                "\"expected\": \"one of [AUTO_INTERVAL, BOUNDARY_RANGE,",
+                "\"message\": \"native.yaml:19: rules.!SHARDING.shardingAlgorithms.t_order_inline.type is not a registered");
     }
 
     @Test
@@ -338,7 +356,7 @@ class ValidateCommandTest {
         Path file = Cli.write(dir, "native.yaml", "dataSources: {}\nrules: []\n");
         Cli.Result r = cli.run("validate", file.toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.out()).contains("  native.yaml: dataSources is empty; a native ShardingSphere file needs at least one");
+        assertThat(r.out()).contains("  native.yaml:1: dataSources is empty; a native ShardingSphere file needs at least one");
     }
 
     @Test

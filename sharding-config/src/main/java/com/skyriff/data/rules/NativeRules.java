@@ -9,8 +9,9 @@ import org.apache.shardingsphere.infra.util.yaml.YamlEngine;
 import org.apache.shardingsphere.infra.yaml.config.swapper.rule.YamlRuleConfigurationSwapperEngine;
 
 /**
- * A native ShardingSphere 5.5 YAML configuration, used unchanged (pass-through mode). Checked at load time with
- * ShardingSphere's own YAML model so that a broken file fails with the file's name, not deep inside startup.
+ * A native ShardingSphere 5.5 YAML configuration, used unchanged (pass-through mode). Checked at load time as strictly
+ * as the compact format (every problem at once, each with file, line and key), then with ShardingSphere's own YAML
+ * model, so that a broken file fails with the file's name, not deep inside startup or at the first statement.
  * Immutable, thread-safe.
  */
 public final class NativeRules {
@@ -26,26 +27,33 @@ public final class NativeRules {
         return parse(RulesReader.readText(file), file.getFileName().toString());
     }
 
+    /**
+     * Checks the file (see {@link NativeRulesCheck}: references, registered algorithm types and their properties,
+     * data sources, unknown keys; every problem at once, each {@code file:line: key ...}), then ShardingSphere's own YAML
+     * model reads it and swaps its rules, so what ShardingSphere would still refuse is reported here too.
+     *
+     * @throws RulesException listing every problem
+     */
     public static NativeRules parse(String text, String source) {
-        List<String> problems = new ArrayList<>();
-        try {
-            YamlJDBCConfiguration cfg = YamlEngine.unmarshal(text.getBytes(StandardCharsets.UTF_8),
-                    YamlJDBCConfiguration.class);
-            if (cfg.getDataSources() == null || cfg.getDataSources().isEmpty()) {
-                problems.add(source + ": dataSources is empty; a native ShardingSphere file needs at least one");
+        List<RulesProblem> problems = new ArrayList<>(NativeRulesCheck.check(text, source));
+        if (problems.isEmpty()) {
+            try {
+                YamlJDBCConfiguration cfg = YamlEngine.unmarshal(text.getBytes(StandardCharsets.UTF_8),
+                        YamlJDBCConfiguration.class);
+                if (cfg.getRules() != null) {
+                    new YamlRuleConfigurationSwapperEngine().swapToRuleConfigurations(cfg.getRules());
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                Throwable root = e;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                problems.add(new RulesProblem(source, null, null, null, null,
+                        source + ": not a valid ShardingSphere 5.5 configuration: " + root.getMessage()));
             }
-            if (cfg.getRules() != null) {
-                new YamlRuleConfigurationSwapperEngine().swapToRuleConfigurations(cfg.getRules());
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            problems.add(source + ": not a valid ShardingSphere 5.5 configuration: " + root.getMessage());
         }
         if (!problems.isEmpty()) {
-            throw new RulesException(source, problems);
+            throw RulesException.of(source, problems);
         }
         return new NativeRules(source, text.getBytes(StandardCharsets.UTF_8));
     }
