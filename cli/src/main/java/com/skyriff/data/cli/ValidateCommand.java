@@ -154,7 +154,7 @@ final class ValidateCommand extends BaseCommand {
             results.add(r);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("node", n.describe());
-            m.put("url", n.spec().url());
+            m.put("url", n.spec().maskedUrl());
             m.put("answers", r.inRecovery() != null);
             m.put("inRecovery", r.inRecovery());
             m.put("version", r.version());

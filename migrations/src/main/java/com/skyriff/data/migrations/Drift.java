@@ -100,7 +100,7 @@ public final class Drift {
             try (Connection c = Jdbc.open(node, APPLICATION)) {
                 catalogs.put(node, Catalog.read(c, name -> belongs(name, tables)));
             } catch (SQLException e) {
-                unreachable.add(node.describe() + " - cannot read catalog at " + node.spec().url() + ": " + Jdbc.message(e));
+                unreachable.add(node.describe() + " - cannot read catalog at " + node.spec().maskedUrl() + ": " + Jdbc.message(e));
             }
         }
         progress.update("all", "catalogs read", nodes.size(), nodes.size());
