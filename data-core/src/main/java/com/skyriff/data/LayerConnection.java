@@ -2,6 +2,7 @@ package com.skyriff.data;
 
 import com.skyriff.data.guard.RefusedStatementException;
 import com.skyriff.data.guard.internal.Constructs;
+import com.skyriff.data.guard.internal.CopyStatements;
 import com.skyriff.data.health.ShardUnavailableException;
 import java.sql.Array;
 import java.sql.Blob;
@@ -29,6 +30,8 @@ import java.util.concurrent.Executor;
  * <li>A statement that ShardingSphere 5.5.2 rejects inside its parser or binder with its own error ({@code LATERAL},
  * {@code SKIP LOCKED}, {@code UPDATE ... FROM}, {@code DELETE ... USING} on a sharded table) fails with a
  * {@link RefusedStatementException} naming the construct and what to write instead ({@link Constructs}).</li>
+ * <li>{@code COPY} is refused before it runs, with a message saying how to bulk-load per shard
+ * ({@link CopyStatements}).</li>
  * <li>{@code commit}, {@code rollback} and {@code setAutoCommit} throw the layer's own exception (a cross-shard
  * refusal found at commit, a {@link ShardUnavailableException}) rather than ShardingSphere's empty-message
  * {@code SQLException} that chains one exception per shard connection.</li>
@@ -50,6 +53,7 @@ final class LayerConnection implements Connection {
     @Override
     public PreparedStatement prepareStatement(String a0) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.prepareStatement(a0);
         } catch (RuntimeException | SQLException e) {
             constructs.refuse(e, a0);
@@ -60,6 +64,7 @@ final class LayerConnection implements Connection {
     @Override
     public PreparedStatement prepareStatement(String a0, int a1, int a2) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.prepareStatement(a0, a1, a2);
         } catch (RuntimeException | SQLException e) {
             constructs.refuse(e, a0);
@@ -70,6 +75,7 @@ final class LayerConnection implements Connection {
     @Override
     public PreparedStatement prepareStatement(String a0, int a1, int a2, int a3) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.prepareStatement(a0, a1, a2, a3);
         } catch (RuntimeException | SQLException e) {
             constructs.refuse(e, a0);
@@ -80,6 +86,7 @@ final class LayerConnection implements Connection {
     @Override
     public PreparedStatement prepareStatement(String a0, int a1) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.prepareStatement(a0, a1);
         } catch (RuntimeException | SQLException e) {
             constructs.refuse(e, a0);
@@ -90,6 +97,7 @@ final class LayerConnection implements Connection {
     @Override
     public PreparedStatement prepareStatement(String a0, int[] a1) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.prepareStatement(a0, a1);
         } catch (RuntimeException | SQLException e) {
             constructs.refuse(e, a0);
@@ -100,6 +108,7 @@ final class LayerConnection implements Connection {
     @Override
     public PreparedStatement prepareStatement(String a0, String[] a1) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.prepareStatement(a0, a1);
         } catch (RuntimeException | SQLException e) {
             constructs.refuse(e, a0);

@@ -1,5 +1,6 @@
 package com.skyriff.data;
 
+import com.skyriff.data.guard.internal.CopyStatements;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,6 +40,7 @@ final class LayerStatement implements Statement {
     @Override
     public ResultSet executeQuery(String a0) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeQuery(a0);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -49,6 +51,7 @@ final class LayerStatement implements Statement {
     @Override
     public int executeUpdate(String a0) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeUpdate(a0);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -119,6 +122,7 @@ final class LayerStatement implements Statement {
     @Override
     public boolean execute(String a0) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.execute(a0);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -174,6 +178,7 @@ final class LayerStatement implements Statement {
     @Override
     public void addBatch(String a0) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             delegate.addBatch(a0);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -204,6 +209,7 @@ final class LayerStatement implements Statement {
     @Override
     public int executeUpdate(String a0, int a1) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -214,6 +220,7 @@ final class LayerStatement implements Statement {
     @Override
     public int executeUpdate(String a0, int[] a1) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -224,6 +231,7 @@ final class LayerStatement implements Statement {
     @Override
     public int executeUpdate(String a0, String[] a1) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -234,6 +242,7 @@ final class LayerStatement implements Statement {
     @Override
     public boolean execute(String a0, int a1) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.execute(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -244,6 +253,7 @@ final class LayerStatement implements Statement {
     @Override
     public boolean execute(String a0, int[] a1) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.execute(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -254,6 +264,7 @@ final class LayerStatement implements Statement {
     @Override
     public boolean execute(String a0, String[] a1) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.execute(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -314,6 +325,7 @@ final class LayerStatement implements Statement {
     @Override
     public long executeLargeUpdate(String a0) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeLargeUpdate(a0);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -324,6 +336,7 @@ final class LayerStatement implements Statement {
     @Override
     public long executeLargeUpdate(String a0, int a1) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeLargeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -334,6 +347,7 @@ final class LayerStatement implements Statement {
     @Override
     public long executeLargeUpdate(String a0, int[] a1) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeLargeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -344,6 +358,7 @@ final class LayerStatement implements Statement {
     @Override
     public long executeLargeUpdate(String a0, String[] a1) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeLargeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);

@@ -563,6 +563,32 @@ public final class HealthRuntime implements AutoCloseable {
         markDown(node, "its connection was lost during a statement");
     }
 
+    /**
+     * A read on replica {@code node} failed with a connection-class error: it died, or did not answer within
+     * {@code health.read-timeout-ms} (the driver's socket timeout on replica connections). Take it out now (a suspect);
+     * its next good check puts it back.
+     */
+    void replicaFailed(NodeState node, SQLException cause) {
+        if (timedOut(cause)) {
+            node.lastFailure = "did not answer a read within health.read-timeout-ms " + health.readTimeoutMs() + " ms";
+            markDown(node, "a read timed out");
+        } else {
+            node.lastFailure = HealthMonitor.firstLine(cause);
+            markDown(node, "its connection was lost during a read");
+        }
+    }
+
+    /**
+     * The failure of a statement on a logical connection whose physical connection to {@code node} was closed under
+     * it (by the pool after a fatal error, or lost with a replica) inside a transaction, or of a commit then.
+     */
+    SQLException connectionClosed(NodeState node, SQLException cause, String consequence) {
+        ShardState s = shards[node.shard];
+        return new SQLException(s.name + " - the connection to " + (node.primary ? "primary " : "replica ") + node.name
+                + " was closed under this logical connection (" + (cause == null ? "closed by its pool"
+                : HealthMonitor.firstLine(cause)) + ")" + consequence, "08003", cause);
+    }
+
     /** The shard name of {@code node}, e.g. {@code shard1}. */
     String shardName(NodeState node) {
         return shards[node.shard].name;
