@@ -413,21 +413,19 @@ public final class HealthRuntime implements AutoCloseable {
             SessionState session = current();
             long committed = session.committedNanos[s.index];
             if (committed != 0) {
-                if (readYourWrites == ReadYourWrites.WINDOW) {
-                    if (System.nanoTime() - committed < windowNanos) {
+                if (readYourWrites == ReadYourWrites.WINDOW && System.nanoTime() - committed < windowNanos) {
+                    return primaryForSession(s, available);
+                }
+                // wal, and window once the window has passed: only a replica seen past the write (a lagging
+                // replica would return the session's old value however long ago the window ended)
+                required = session.requiredLsn[s.index];
+                if (required == 0) {
+                    ShardState.LsnSample sample = s.primarySample;
+                    if (sample == null || sample.sentNanos() - committed <= 0) {
                         return primaryForSession(s, available);
                     }
-                    session.committedNanos[s.index] = 0;
-                } else {
-                    required = session.requiredLsn[s.index];
-                    if (required == 0) {
-                        ShardState.LsnSample sample = s.primarySample;
-                        if (sample == null || sample.sentNanos() - committed <= 0) {
-                            return primaryForSession(s, available);
-                        }
-                        required = sample.lsn();
-                        session.requiredLsn[s.index] = required;
-                    }
+                    required = sample.lsn();
+                    session.requiredLsn[s.index] = required;
                 }
             }
         }
