@@ -377,7 +377,13 @@ final class LayerConnection implements Connection {
 
     @Override
     public Array createArrayOf(String a0, Object[] a1) throws SQLException {
-        return delegate.createArrayOf(a0, a1);
+        try {
+            return delegate.createArrayOf(a0, a1);
+        } catch (java.sql.SQLFeatureNotSupportedException e) {
+            throw new java.sql.SQLFeatureNotSupportedException("createArrayOf is not supported by ShardingSphere 5.5.2's"
+                    + " connection; bind the Java array itself (setObject(i, new Long[] {...})); for a shard key write"
+                    + " user_id IN (?, ?, ...) instead of = ANY(?), which cannot be routed", e.getSQLState(), e);
+        }
     }
 
     @Override
