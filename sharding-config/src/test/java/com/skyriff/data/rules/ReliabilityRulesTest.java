@@ -120,11 +120,11 @@ class ReliabilityRulesTest {
     }
 
     @Test
-    void parse_readTimeout_defaultOffAndBadValues() {
+    void parse_readTimeout_defaultZeroAndBadValues() {
         assertThat(parse(BASE).health().readTimeoutMs()).as("default").isEqualTo(5_000);
         assertThat(parse(BASE + "health:\n  read-timeout-ms: 0\n").health().readTimeoutMs()).as("off").isZero();
         assertThat(problems(BASE + "health:\n  read-timeout-ms: 500\n"))
-                .contains("rules.yaml:20: health.read-timeout-ms is out of range; was '500', expected 0 (off) or"
+                .contains("rules.yaml:19: health.read-timeout-ms is out of range; was '500', expected 0 (off) or"
                         + " 1000..86400000");
         assertThat(problems(BASE + "health:\n  socket-timeout-ms: 4000\n  read-timeout-ms: 6000\n"))
                 .contains("health.read-timeout-ms exceeds health.socket-timeout-ms 4000 (it bounds replica reads below"
