@@ -2,6 +2,7 @@ package com.skyriff.data;
 
 import com.skyriff.data.guard.RefusedStatementException;
 import com.skyriff.data.guard.internal.Constructs;
+import com.skyriff.data.guard.internal.CopyStatements;
 import com.skyriff.data.health.ShardUnavailableException;
 import java.sql.Array;
 import java.sql.Blob;
@@ -29,6 +30,8 @@ import java.util.concurrent.Executor;
  * <li>A statement that ShardingSphere 5.5.2 rejects inside its parser or binder with its own error ({@code LATERAL},
  * {@code SKIP LOCKED}, {@code UPDATE ... FROM}, {@code DELETE ... USING} on a sharded table) fails with a
  * {@link RefusedStatementException} naming the construct and what to write instead ({@link Constructs}).</li>
+ * <li>{@code COPY} is refused before it runs, with a message saying how to bulk-load per shard
+ * ({@link CopyStatements}).</li>
  * <li>{@code commit}, {@code rollback} and {@code setAutoCommit} throw the layer's own exception (a cross-shard
  * refusal found at commit, a {@link ShardUnavailableException}) rather than ShardingSphere's empty-message
  * {@code SQLException} that chains one exception per shard connection.</li>
@@ -79,6 +82,7 @@ final class LayerConnection implements Connection {
             return new OneShardStatement(this, router, plan, a0, 0, 0, null, null, null);
         }
         try {
+            CopyStatements.refuse(a0);
             return delegate.prepareStatement(a0);
         } catch (RuntimeException | SQLException e) {
             constructs.refuse(e, a0);
@@ -93,6 +97,7 @@ final class LayerConnection implements Connection {
             return new OneShardStatement(this, router, plan, a0, 4, 0, null, null, new int[] {a1, a2});
         }
         try {
+            CopyStatements.refuse(a0);
             return delegate.prepareStatement(a0, a1, a2);
         } catch (RuntimeException | SQLException e) {
             constructs.refuse(e, a0);
@@ -107,6 +112,7 @@ final class LayerConnection implements Connection {
             return new OneShardStatement(this, router, plan, a0, 4, 0, null, null, new int[] {a1, a2, a3});
         }
         try {
+            CopyStatements.refuse(a0);
             return delegate.prepareStatement(a0, a1, a2, a3);
         } catch (RuntimeException | SQLException e) {
             constructs.refuse(e, a0);
@@ -121,6 +127,7 @@ final class LayerConnection implements Connection {
             return new OneShardStatement(this, router, plan, a0, 1, a1, null, null, null);
         }
         try {
+            CopyStatements.refuse(a0);
             return delegate.prepareStatement(a0, a1);
         } catch (RuntimeException | SQLException e) {
             constructs.refuse(e, a0);
@@ -135,6 +142,7 @@ final class LayerConnection implements Connection {
             return new OneShardStatement(this, router, plan, a0, 2, 0, a1, null, null);
         }
         try {
+            CopyStatements.refuse(a0);
             return delegate.prepareStatement(a0, a1);
         } catch (RuntimeException | SQLException e) {
             constructs.refuse(e, a0);
@@ -149,6 +157,7 @@ final class LayerConnection implements Connection {
             return new OneShardStatement(this, router, plan, a0, 3, 0, null, a1, null);
         }
         try {
+            CopyStatements.refuse(a0);
             return delegate.prepareStatement(a0, a1);
         } catch (RuntimeException | SQLException e) {
             constructs.refuse(e, a0);
@@ -417,7 +426,13 @@ final class LayerConnection implements Connection {
 
     @Override
     public Array createArrayOf(String a0, Object[] a1) throws SQLException {
-        return delegate.createArrayOf(a0, a1);
+        try {
+            return delegate.createArrayOf(a0, a1);
+        } catch (java.sql.SQLFeatureNotSupportedException e) {
+            throw new java.sql.SQLFeatureNotSupportedException("createArrayOf is not supported by ShardingSphere 5.5.2's"
+                    + " connection; bind the Java array itself (setObject(i, new Long[] {...})); for a shard key write"
+                    + " user_id IN (?, ?, ...) instead of = ANY(?), which cannot be routed", e.getSQLState(), e);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.skyriff.data;
 
+import com.skyriff.data.guard.internal.CopyStatements;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -97,6 +98,7 @@ final class LayerStatement implements Statement {
             return shard.executeQuery(pending);
         }
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeQuery(a0);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -111,6 +113,7 @@ final class LayerStatement implements Statement {
             return shard.executeUpdate(pending);
         }
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeUpdate(a0);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -191,6 +194,7 @@ final class LayerStatement implements Statement {
             return shard.execute(pending);
         }
         try {
+            CopyStatements.refuse(a0);
             return delegate.execute(a0);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -246,6 +250,7 @@ final class LayerStatement implements Statement {
     @Override
     public void addBatch(String a0) throws SQLException {
         try {
+            CopyStatements.refuse(a0);
             delegate.addBatch(a0);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -278,6 +283,7 @@ final class LayerStatement implements Statement {
     public int executeUpdate(String a0, int a1) throws SQLException {
         last = delegate;
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -289,6 +295,7 @@ final class LayerStatement implements Statement {
     public int executeUpdate(String a0, int[] a1) throws SQLException {
         last = delegate;
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -300,6 +307,7 @@ final class LayerStatement implements Statement {
     public int executeUpdate(String a0, String[] a1) throws SQLException {
         last = delegate;
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -311,6 +319,7 @@ final class LayerStatement implements Statement {
     public boolean execute(String a0, int a1) throws SQLException {
         last = delegate;
         try {
+            CopyStatements.refuse(a0);
             return delegate.execute(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -322,6 +331,7 @@ final class LayerStatement implements Statement {
     public boolean execute(String a0, int[] a1) throws SQLException {
         last = delegate;
         try {
+            CopyStatements.refuse(a0);
             return delegate.execute(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -333,6 +343,7 @@ final class LayerStatement implements Statement {
     public boolean execute(String a0, String[] a1) throws SQLException {
         last = delegate;
         try {
+            CopyStatements.refuse(a0);
             return delegate.execute(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -397,6 +408,7 @@ final class LayerStatement implements Statement {
             return shard.executeLargeUpdate(pending);
         }
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeLargeUpdate(a0);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -408,6 +420,7 @@ final class LayerStatement implements Statement {
     public long executeLargeUpdate(String a0, int a1) throws SQLException {
         last = delegate;
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeLargeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -419,6 +432,7 @@ final class LayerStatement implements Statement {
     public long executeLargeUpdate(String a0, int[] a1) throws SQLException {
         last = delegate;
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeLargeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);
@@ -430,6 +444,7 @@ final class LayerStatement implements Statement {
     public long executeLargeUpdate(String a0, String[] a1) throws SQLException {
         last = delegate;
         try {
+            CopyStatements.refuse(a0);
             return delegate.executeLargeUpdate(a0, a1);
         } catch (RuntimeException | SQLException e) {
             connection.constructs.refuse(e, a0);

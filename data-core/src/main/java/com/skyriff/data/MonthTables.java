@@ -127,7 +127,7 @@ final class MonthTables {
                 }
             }
         } catch (SQLException e) {
-            throw new SkyriffDataException(node.describe() + " - cannot check month tables at " + node.spec().url()
+            throw new SkyriffDataException(node.describe() + " - cannot check month tables at " + node.spec().maskedUrl()
                     + ": " + e.getMessage(), e);
         }
         return missing;

@@ -30,7 +30,7 @@ final class NodePools {
         PoolSpec p = node.pool();
         HikariConfig c = new HikariConfig();
         c.setPoolName(database + "-" + node.dataSourceName());
-        c.setJdbcUrl(jdbcUrl(node.spec(), health));
+        c.setJdbcUrl(jdbcUrl(node.spec(), health, node.primary()));
         c.setUsername(node.spec().username());
         if (!node.spec().password().isEmpty()) {
             c.setPassword(node.spec().password().reveal());
@@ -67,12 +67,23 @@ final class NodePools {
      * {@code socketTimeout} (whole seconds, rounded up) from {@code health} and {@code sslmode} from the node.
      */
     static String jdbcUrl(NodeSpec spec, HealthSpec health) {
+        return jdbcUrl(spec, health, true);
+    }
+
+    /**
+     * As {@link #jdbcUrl(NodeSpec, HealthSpec)}; a replica's {@code socketTimeout} is {@code health.read-timeout-ms}
+     * (unless 0): a read on a replica that stops answering fails after it, and is retried elsewhere
+     * ({@code NodeConnection}). The pool's connections keep it (HikariCP restores the driver's network timeout after
+     * its own validation), so the bound costs nothing per statement.
+     */
+    static String jdbcUrl(NodeSpec spec, HealthSpec health, boolean primary) {
         StringBuilder url = new StringBuilder(jdbcUrl(spec.url()));
         if (health != null) {
             String connect = Long.toString(seconds(health.connectTimeoutMs()));
             param(url, "connectTimeout", connect);
             param(url, "loginTimeout", connect);
-            param(url, "socketTimeout", Long.toString(seconds(health.socketTimeoutMs())));
+            long socket = !primary && health.readTimeoutMs() > 0 ? health.readTimeoutMs() : health.socketTimeoutMs();
+            param(url, "socketTimeout", Long.toString(seconds(socket)));
         }
         if (spec.sslMode() != null) {
             param(url, "sslmode", spec.sslMode().token());

@@ -46,6 +46,7 @@ final class DriftCommand extends BaseCommand {
                 diffs.add(x);
             }
             m.put("differences", diffs);
+            m.put("warnings", report.warnings());
             printJson(m);
         } else {
             for (String u : report.unreachable()) {
@@ -62,6 +63,9 @@ final class DriftCommand extends BaseCommand {
             out().println(report.clean() ? "no drift: " + report.compared() + " physical tables match their logical table"
                     : report.differences().size() + " differences in " + report.compared() + " physical tables compared"
                     + (report.unreachable().isEmpty() ? "" : "; " + report.unreachable().size() + " nodes could not be read"));
+            for (String w : report.warnings()) {
+                out().println("WARN " + w);   // after the summary: risks of the schema, not drift
+            }
         }
         return report.clean() ? SkyriffCli.OK : SkyriffCli.FAILURE;
     }

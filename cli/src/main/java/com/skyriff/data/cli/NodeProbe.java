@@ -69,17 +69,17 @@ final class NodeProbe {
             String problem = null;
             if (node.primary() && recovery) {
                 problem = node.describe() + " is listed as the primary but is in recovery (a standby) at "
-                        + node.spec().url() + "; expected a server that accepts writes";
+                        + node.spec().maskedUrl() + "; expected a server that accepts writes";
             } else if (!node.primary() && !recovery) {
                 problem = node.describe() + " is listed as a replica but is not in recovery (it accepts writes) at "
-                        + node.spec().url() + "; expected a streaming standby of " + node.shard() + "'s primary";
+                        + node.spec().maskedUrl() + "; expected a streaming standby of " + node.shard() + "'s primary";
             } else {
                 problem = skewProblem(node, skew);
             }
             return new Result(node, recovery, version, systemIdentifier, dataDirectory, server, sender, skew, problem);
         } catch (SQLException e) {
             return new Result(node, null, null, null, null, null, null, null, node.describe() + " does not answer at "
-                    + node.spec().url() + ": " + firstLine(e.getMessage()));
+                    + node.spec().maskedUrl() + ": " + firstLine(e.getMessage()));
         }
     }
 
@@ -89,7 +89,7 @@ final class NodeProbe {
             return null;
         }
         return node.describe() + "'s clock is " + Math.abs(skewMs) + " ms " + (skewMs > 0 ? "ahead of" : "behind")
-                + " this machine's at " + node.spec().url() + "; expected within " + MAX_SKEW_MS + " ms (month tables are "
+                + " this machine's at " + node.spec().maskedUrl() + "; expected within " + MAX_SKEW_MS + " ms (month tables are "
                 + "chosen by the application's clock, rows stamped by the database's: around a month boundary they "
                 + "disagree for as long as the skew); synchronize the clocks (NTP)";
     }

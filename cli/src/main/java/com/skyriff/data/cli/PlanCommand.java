@@ -159,7 +159,7 @@ final class PlanCommand extends BaseCommand {
                 }
                 c.rollback();
             } catch (SQLException e) {
-                errors.add(node.describe() + " - cannot count rows at " + node.spec().url() + ": " + e.getMessage());
+                errors.add(node.describe() + " - cannot count rows at " + node.spec().maskedUrl() + ": " + e.getMessage());
             }
         }
         progress.update("all", "rows counted", primaries.size(), primaries.size());

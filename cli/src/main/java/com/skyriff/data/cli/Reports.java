@@ -15,7 +15,7 @@ final class Reports {
 
     static void printPlan(SqlPlan plan, PrintWriter out) {
         for (SqlPlan.NodeWork n : plan.nodes()) {
-            out.println("-- " + n.node().describe() + "  " + n.node().spec().url());
+            out.println("-- " + n.node().describe() + "  " + n.node().spec().maskedUrl());
             if (n.error() != null) {
                 out.println("-- ERROR " + n.error());
             } else if (n.units().isEmpty()) {
@@ -45,7 +45,7 @@ final class Reports {
         for (SqlPlan.NodeWork n : plan.nodes()) {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("node", n.node().describe());
-            x.put("url", n.node().spec().url());
+            x.put("url", n.node().spec().maskedUrl());
             x.put("error", n.error());
             List<Map<String, Object>> units = new ArrayList<>();
             for (SqlPlan.Unit u : n.units()) {
@@ -88,7 +88,7 @@ final class Reports {
         for (RunResult.NodeResult n : r.nodes()) {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("node", n.node().describe());
-            x.put("url", n.node().spec().url());
+            x.put("url", n.node().spec().maskedUrl());
             x.put("status", n.status().name());
             x.put("done", n.done());
             x.put("failed", n.failed());

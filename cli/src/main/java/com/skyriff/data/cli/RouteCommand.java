@@ -144,10 +144,10 @@ final class RouteCommand extends BaseCommand {
         }
         out.row("physical", String.join(", ", qualified));
         for (int i = 0; i < writes.size(); i++) {
-            out.row(i == 0 ? "write" : "", writes.get(i).describe() + "  " + writes.get(i).spec().url());
+            out.row(i == 0 ? "write" : "", writes.get(i).describe() + "  " + writes.get(i).spec().maskedUrl());
         }
         for (int i = 0; i < reads.size(); i++) {
-            out.row(i == 0 ? "read" : "", reads.get(i).describe() + "  " + reads.get(i).spec().url());
+            out.row(i == 0 ? "read" : "", reads.get(i).describe() + "  " + reads.get(i).spec().maskedUrl());
         }
         out.row("", "(" + readNote + "; inside a transaction or a primary scope: the primary)");
         printPairs(out);
@@ -187,7 +187,7 @@ final class RouteCommand extends BaseCommand {
                 Map<String, Object> x = new LinkedHashMap<>();
                 x.put("dataSource", u.dataSource());
                 x.put("node", u.node() == null ? null : u.node().describe());
-                x.put("url", u.node() == null ? null : u.node().spec().url());
+                x.put("url", u.node() == null ? null : u.node().spec().maskedUrl());
                 x.put("sql", u.sql());
                 x.put("parameters", u.parameters().stream().map(String::valueOf).toList());
                 units.add(x);
@@ -227,7 +227,7 @@ final class RouteCommand extends BaseCommand {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("node", n.describe());
             m.put("dataSource", n.dataSourceName());
-            m.put("url", n.spec().url());
+            m.put("url", n.spec().maskedUrl());
             out.add(m);
         }
         return out;

@@ -60,7 +60,7 @@ public final class SkyriffCli implements Runnable {
         try {
             code = run(args, out, err, System::getenv, clockFrom(System.getenv("SKYRIFF_NOW")));
         } catch (IllegalArgumentException e) {
-            err.println("skyriff: " + e.getMessage());
+            err.println("skyriff: " + com.skyriff.data.rules.Secret.mask(e.getMessage()));
             code = INVALID;
         }
         out.flush();
@@ -69,7 +69,9 @@ public final class SkyriffCli implements Runnable {
     }
 
     /** Runs one command line; what {@link #main} does, with the streams, environment and clock given. */
-    static int run(String[] args, PrintWriter out, PrintWriter err, Function<String, String> env, Clock clock) {
+    static int run(String[] args, PrintWriter rawOut, PrintWriter rawErr, Function<String, String> env, Clock clock) {
+        PrintWriter out = new PrintWriter(new MaskingWriter(rawOut), true);   // no password printed, whatever the command
+        PrintWriter err = new PrintWriter(new MaskingWriter(rawErr), true);
         CommandLine cl = new CommandLine(new SkyriffCli(out, err, env, clock));
         cl.setOut(out);
         cl.setErr(err);

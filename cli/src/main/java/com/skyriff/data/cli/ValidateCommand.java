@@ -154,7 +154,7 @@ final class ValidateCommand extends BaseCommand {
             results.add(r);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("node", n.describe());
-            m.put("url", n.spec().url());
+            m.put("url", n.spec().maskedUrl());
             m.put("answers", r.inRecovery() != null);
             m.put("inRecovery", r.inRecovery());
             m.put("version", r.version());
@@ -166,7 +166,7 @@ final class ValidateCommand extends BaseCommand {
             m.put("problem", r.problem());
             nodes.add(m);
             if (r.problem() != null) {
-                problems.add(new RulesProblem(source, null, urlKey(rules, n), n.spec().url(), null, r.problem()));
+                problems.add(new RulesProblem(source, null, urlKey(rules, n), n.spec().maskedUrl(), null, r.problem()));
             }
             if (n.primary() && r.inRecovery() == null) {
                 primariesAnswer = false;
@@ -208,11 +208,11 @@ final class ValidateCommand extends BaseCommand {
                         ? ", expected a primary of its own for " + b.shard() + " (two shards on one primary each see the "
                         + "other's rows)"
                         : ", expected a server of its own for each entry";
-                problems.add(new RulesProblem(source, null, urlKey(rules, b), b.spec().url(), "a server other than "
+                problems.add(new RulesProblem(source, null, urlKey(rules, b), b.spec().maskedUrl(), "a server other than "
                         + a.describe() + "'s", urlKey(rules, b) + " (" + b.describe() + ") is the same PostgreSQL server as "
                         + urlKey(rules, a) + " (" + a.describe() + "): system identifier " + r.systemIdentifier() + ", "
                         + (r.dataDirectory() != null ? "data directory " + r.dataDirectory() : "listening at " + r.server())
-                        + "; was '" + b.spec().url() + "'" + why));
+                        + "; was '" + b.spec().maskedUrl() + "'" + why));
             }
         }
         Map<String, NodeProbe.Result> primaries = new LinkedHashMap<>();
@@ -230,11 +230,11 @@ final class ValidateCommand extends BaseCommand {
             }
             String owner = primaries.values().stream().filter(p -> r.systemIdentifier().equals(p.systemIdentifier()))
                     .map(p -> p.node().shard() + "'s primary").findFirst().orElse(null);
-            problems.add(new RulesProblem(source, null, urlKey(rules, n), n.spec().url(), n.shard() + "'s primary",
+            problems.add(new RulesProblem(source, null, urlKey(rules, n), n.spec().maskedUrl(), n.shard() + "'s primary",
                     urlKey(rules, n) + " (" + n.describe() + ") is a standby of "
                     + (owner != null ? owner : "another cluster") + ", not of " + n.shard() + "'s primary: system identifier "
                     + r.systemIdentifier() + ", " + n.shard() + "'s primary has " + primary.systemIdentifier()
-                    + (r.sender() != null ? "; it streams from " + r.sender() : "") + "; was '" + n.spec().url()
+                    + (r.sender() != null ? "; it streams from " + r.sender() : "") + "; was '" + n.spec().maskedUrl()
                     + "', expected a standby of " + n.shard() + "'s primary"
                     + (primary.server() != null ? " (" + primary.server() + ")" : "")));
         }

@@ -293,7 +293,11 @@ class CliIT {
         db.shards().forEach(s -> s.awaitReplicaCatchUp(Duration.ofSeconds(30)));
         Cli.Result drift = cli.run("drift", rules.toString());
         assertThat(drift.code()).as(drift.toString()).isZero();
-        assertThat(drift.out()).startsWith("no drift: ");
+        assertThat(drift.out()).startsWith("no drift: ")
+                .contains("WARN watch_event: primary key watch_event_pkey (event_id, created_at) does not contain"
+                        + " user_id: PostgreSQL enforces it per physical table only");
+        assertThat(cli.run("drift", rules.toString(), "--json").out()).contains("\"warnings\": [")
+                .contains("watch_event_pkey (event_id, created_at) does not contain user_id");
     }
 
     @Test

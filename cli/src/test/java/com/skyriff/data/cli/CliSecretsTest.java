@@ -35,6 +35,36 @@ class CliSecretsTest {
         assertThat(results.get(1).code()).as("validate of the broken file").isEqualTo(2);
     }
 
+    @Test
+    void everyCommand_urlsCarryingPasswords_printThemMasked(@TempDir Path dir) {
+        Cli cli = new Cli().env("PG_PASSWORD", SECRET);
+        Path malformed = Cli.write(dir, "malformed.yaml", Cli.RULES.replace("\"jdbc:postgresql://pg0:5432/skyriff\"",
+                "\"jdbc:postgresq://pg0:5432/skyriff?user=app&password=" + SECRET + "\""));
+        Path userInfo = Cli.write(dir, "userinfo.yaml", Cli.RULES.replace("\"jdbc:postgresql://pg1:5432/skyriff\"",
+                "\"postgres://app:" + SECRET + "@pg1:5432/skyriff\""));
+        // valid rules whose URLs carry password= (the driver reads it): offline output and a failed --connect probe
+        Path inUrl = Cli.write(dir, "in-url.yaml", Cli.RULES
+                .replace("jdbc:postgresql://pg0:5432/skyriff", "jdbc:postgresql://127.0.0.1:1/skyriff?password=" + SECRET)
+                .replace("jdbc:postgresql://pg0-r1:5432/skyriff", "jdbc:postgresql://127.0.0.1:1/r?PASSWORD=" + SECRET));
+        List<Cli.Result> results = new ArrayList<>();
+        for (String json : new String[] {"", "--json"}) {
+            results.add(cli.run(args("validate", malformed.toString(), json)));
+            results.add(cli.run(args("validate", userInfo.toString(), json)));
+            results.add(cli.run(args("validate", inUrl.toString(), json)));
+            results.add(cli.run(args("validate", inUrl.toString(), "--connect", json)));
+            results.add(cli.run(args("route", inUrl.toString(), "--table", "users", "--key", "42", json)));
+            results.add(cli.run(args("ddl", inUrl.toString(), json)));
+            results.add(cli.run(args("drift", inUrl.toString(), json)));
+        }
+        for (Cli.Result r : results) {
+            assertThat(r.out() + r.err()).as(r.toString().replace(SECRET, "<leaked>")).doesNotContain(SECRET);
+        }
+        assertThat(results.get(0).out() + results.get(0).err()).contains("shards[0].primary.url is not a PostgreSQL JDBC URL; was "
+                + "'jdbc:postgresq://pg0:5432/skyriff?user=app&password=<masked>'");
+        assertThat(results.get(1).out() + results.get(1).err()).contains("'postgres://app:<masked>@pg1:5432/skyriff'");
+        assertThat(results.get(7).out() + results.get(10).out()).as("--json").contains("password=<masked>");
+    }
+
     private static String[] args(String... parts) {
         return java.util.Arrays.stream(parts).filter(p -> !p.isEmpty()).toArray(String[]::new);
     }

@@ -188,6 +188,47 @@ class SecretsIT {
     }
 
     @Test
+    void passwordInsideUrls_maskedInRulesErrorsStatusLogsMetricsAndExceptions() throws Exception {
+        PgNode replica = db.shards().get(0).replicas().get(0);
+        // a malformed URL: the builder's error quotes it
+        Throwable malformed = null;
+        try {
+            Rules.builder().name("secrets_it").shard(new ShardSpec("shard0", new NodeSpec("jdbc:postgresq://h:1/db?user=app&"
+                    + "password=" + WRONG_PASSWORD, "app", Secret.none(), 1), List.of(), null, List.of()))
+                    .table(TableSpec.user("cards", "user_id")).build();
+        } catch (RuntimeException e) {
+            malformed = e;
+        }
+        assertThat(malformed).as("malformed URL refused").isNotNull();
+        assertThat(chain(malformed)).contains("password=<masked>").doesNotContain(WRONG_PASSWORD);
+        // a replica whose URL carries a wrong password=: it is seen down, nothing shows the password
+        NodeSpec inUrl = new NodeSpec(replica.jdbcUrl() + (replica.jdbcUrl().contains("?") ? "&" : "?")
+                + "password=" + WRONG_PASSWORD, replica.user(), Secret.none(), 1);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (SkyriffData data = SkyriffData.builder().rules(rules(SqlLog.VALUES, inUrl)).meterRegistry(meters).build()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (data.nodeStatus().stream().noneMatch(n -> !n.up() && n.dataSourceName().equals("shard0_replica_0"))) {
+                assertThat(System.nanoTime() - deadline).as("replica with a wrong password seen down").isNegative();
+                Thread.sleep(50);
+            }
+            insert(data, 20, "x");
+            Throwable direct = null;
+            try (Connection c = data.pools().get("shard0_replica_0").getConnection()) {
+                c.isValid(1);
+            } catch (SQLException e) {
+                direct = e;
+            }
+            StringBuilder tags = new StringBuilder();
+            for (Meter m : meters.getMeters()) {
+                tags.append(m.getId()).append('\n');
+            }
+            String everything = data.nodeStatus() + "\n" + data.rules().orElseThrow() + "\n" + data.dataSource() + "\n"
+                    + tags + "\n" + (direct == null ? "" : chain(direct)) + "\n" + logs();
+            assertThat(everything).doesNotContain(WRONG_PASSWORD);
+        }
+    }
+
+    @Test
     void sslMode_reachesTheDriver_forPoolsAndHealthChecks() throws Exception {
         PgNode replica = db.shards().get(0).replicas().get(0);
         NodeSpec tlsReplica = node(replica).withSslMode(SslMode.REQUIRE);

@@ -74,13 +74,21 @@ public final class Drift {
      * @param reference   the node and table every other physical table was compared with, per logical table
      * @param compared    physical tables compared (all nodes)
      * @param unreachable nodes that could not be read, with the reason
+     * @param warnings    schema risks that are not drift ({@link #uniquenessWarnings}): they do not make the report
+     *                    unclean
      */
     public record Report(List<Difference> differences, Map<String, String> reference, int compared,
-                         List<String> unreachable) {
+                         List<String> unreachable, List<String> warnings) {
         public Report {
             differences = List.copyOf(differences);
             reference = Map.copyOf(reference);
             unreachable = List.copyOf(unreachable);
+            warnings = List.copyOf(warnings);
+        }
+
+        public Report(List<Difference> differences, Map<String, String> reference, int compared,
+                      List<String> unreachable) {
+            this(differences, reference, compared, unreachable, List.of());
         }
 
         /** No difference and every node read. */
@@ -100,12 +108,13 @@ public final class Drift {
             try (Connection c = Jdbc.open(node, APPLICATION)) {
                 catalogs.put(node, Catalog.read(c, name -> belongs(name, tables)));
             } catch (SQLException e) {
-                unreachable.add(node.describe() + " - cannot read catalog at " + node.spec().url() + ": " + Jdbc.message(e));
+                unreachable.add(node.describe() + " - cannot read catalog at " + node.spec().maskedUrl() + ": " + Jdbc.message(e));
             }
         }
         progress.update("all", "catalogs read", nodes.size(), nodes.size());
         List<Difference> out = new ArrayList<>();
         Map<String, String> references = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
         int compared = 0;
         for (TableSpec t : tables) {
             List<String> shards = rules.shardsOf(t);
@@ -121,6 +130,7 @@ public final class Drift {
                 continue;
             }
             references.put(t.name(), refNode.describe() + " " + t.name());
+            warnings.addAll(uniquenessWarnings(t, ref));
             Set<String> expected = new java.util.TreeSet<>(rules.physicalTables(t, clock));
             expected.add(t.name());
             for (Map.Entry<PhysicalNode, Catalog> e : catalogs.entrySet()) {
@@ -146,7 +156,92 @@ public final class Drift {
                 }
             }
         }
-        return new Report(out, references, compared, unreachable);
+        return new Report(out, references, compared, unreachable, warnings);
+    }
+
+    /**
+     * The primary keys, unique constraints and unique indexes of a sharded table's template that lack its shard key
+     * (the user id; for a table split by month also the time column): PostgreSQL enforces them per physical table
+     * only, so two users on two shards (or two months) can hold the same key and {@code ON CONFLICT} does not see the
+     * other table. One line each, e.g. {@code watch_event: primary key watch_event_pkey (event_id, created_at) does not
+     * contain user_id: ...}.
+     */
+    static List<String> uniquenessWarnings(TableSpec t, Catalog.Table template) {
+        List<String> needed = new ArrayList<>();
+        if (t.strategy().byUser()) {
+            needed.add(t.keyColumn());
+        }
+        if (t.strategy().byMonth()) {
+            needed.add(t.timeColumn());
+        }
+        List<String> out = new ArrayList<>();
+        if (needed.isEmpty()) {
+            return out;
+        }
+        for (Catalog.Constraint k : template.constraints()) {
+            if (k.type().equals("p") || k.type().equals("u")) {
+                warnUnlessCovered(t, (k.type().equals("p") ? "primary key " : "unique constraint ") + k.name(),
+                        columns(k.definition(), k.definition().indexOf('(')), needed, out);
+            }
+        }
+        for (Catalog.Index i : template.indexes()) {
+            String d = i.definition();
+            int using = d.indexOf(" USING ");
+            if (!i.constraint() && d.startsWith("CREATE UNIQUE INDEX") && using > 0) {
+                warnUnlessCovered(t, "unique index " + i.name(), columns(d, d.indexOf('(', using)), needed, out);
+            }
+        }
+        return out;
+    }
+
+    private static void warnUnlessCovered(TableSpec t, String what, List<String> columns, List<String> needed,
+                                          List<String> out) {
+        List<String> missing = needed.stream().filter(c -> !columns.contains(c)).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        String scope = missing.contains(t.keyColumn()) ? "shard" : "month table";
+        out.add(t.name() + ": " + what + " (" + String.join(", ", columns) + ") does not contain "
+                + String.join(" and ", missing) + ": PostgreSQL enforces it per physical table only, so rows on"
+                + " different " + scope + "s can hold the same key and ON CONFLICT does not see the other " + scope
+                + "; add " + String.join(", ", missing) + " to it"
+                + (t.idColumn() != null ? ", and leave " + t.idColumn() + " to the layer's Snowflake ids (tables." + t.name()
+                + ".id), unique across shards" : ", or let the layer generate the id (tables." + t.name()
+                + ".id: a Snowflake id, unique across shards and months)"));
+    }
+
+    /** The plain column names of the parenthesized list at {@code open}; an expression counts as none. */
+    static List<String> columns(String definition, int open) {
+        List<String> out = new ArrayList<>();
+        if (open < 0) {
+            return out;
+        }
+        int depth = 0;
+        StringBuilder part = new StringBuilder();
+        for (int i = open + 1; i < definition.length(); i++) {
+            char c = definition.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth-- == 0) {
+                add(part, out);
+                break;
+            } else if (c == ',' && depth == 0) {
+                add(part, out);
+                part.setLength(0);
+                continue;
+            }
+            part.append(c);
+        }
+        return out;
+    }
+
+    private static void add(StringBuilder part, List<String> out) {
+        String p = part.toString().trim();
+        if (p.isEmpty() || p.indexOf('(') >= 0) {
+            return;
+        }
+        String name = p.split("\\s+")[0];
+        out.add(name.startsWith("\"") ? name.substring(1, name.length() - 1) : name);
     }
 
     private static boolean belongs(String name, List<TableSpec> tables) {

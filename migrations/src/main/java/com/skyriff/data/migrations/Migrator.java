@@ -109,7 +109,7 @@ public final class Migrator {
                 nodes.add(new SqlPlan.NodeWork(node, units, null));
             } catch (FlywayException | SQLException e) {
                 nodes.add(new SqlPlan.NodeWork(node, List.of(), node.describe() + " - cannot read schema at "
-                        + node.spec().url() + ": " + Jdbc.message(e)));
+                        + node.spec().maskedUrl() + ": " + Jdbc.message(e)));
             }
         }
         progress.update("all", "planned", dbs.size(), dbs.size());
@@ -142,7 +142,7 @@ public final class Migrator {
             } catch (FlywayException | IllegalArgumentException e) {
                 failed = true;
                 String error = run.error != null ? run.error
-                        : node.describe() + " - migration failed at " + node.spec().url() + ": " + Jdbc.message(e);
+                        : node.describe() + " - migration failed at " + node.spec().maskedUrl() + ": " + Jdbc.message(e);
                 out.add(new RunResult.NodeResult(node, RunResult.Status.FAILED, run.done, run.failed, error,
                         before.isEmpty() ? "" : "schema version before this run " + before));
             }

@@ -70,7 +70,7 @@ public final class Months {
                 names = Catalog.tableNames(c);
             } catch (SQLException e) {
                 names = List.of();
-                error = node.describe() + " - cannot read tables at " + node.spec().url() + ": " + Jdbc.message(e);
+                error = node.describe() + " - cannot read tables at " + node.spec().maskedUrl() + ": " + Jdbc.message(e);
             }
             for (TableSpec t : tables) {
                 if (!rules.shardsOf(t).contains(node.shard())) {
@@ -141,7 +141,7 @@ public final class Months {
                     }
                 }
             } catch (SQLException e) {
-                error = node.describe() + " - cannot read schema at " + node.spec().url() + ": " + Jdbc.message(e);
+                error = node.describe() + " - cannot read schema at " + node.spec().maskedUrl() + ": " + Jdbc.message(e);
             }
             nodes.add(new SqlPlan.NodeWork(node, error == null ? units : List.of(), error));
         }
@@ -190,7 +190,7 @@ public final class Months {
                     }
                 }
             } catch (SQLException e) {
-                error = node.describe() + " - cannot read tables at " + node.spec().url() + ": " + Jdbc.message(e);
+                error = node.describe() + " - cannot read tables at " + node.spec().maskedUrl() + ": " + Jdbc.message(e);
             }
             nodes.add(new SqlPlan.NodeWork(node, units, error));
         }
@@ -243,7 +243,7 @@ public final class Months {
                     done++;
                 }
             } catch (SQLException e) {
-                error = node.describe() + " - cannot connect to " + node.spec().url() + ": " + Jdbc.message(e);
+                error = node.describe() + " - cannot connect to " + node.spec().maskedUrl() + ": " + Jdbc.message(e);
             }
             if (error != null) {
                 failed = true;

@@ -19,58 +19,66 @@ import java.util.Optional;
  * @param maxLagMs         replay lag above which a replica is skipped (per shard: {@code shards[].max-lag-ms})
  * @param connectTimeoutMs TCP connect and login timeout of every node connection (rounded up to whole seconds)
  * @param socketTimeoutMs  how long a statement may wait for the server's next byte; 0 waits for ever
+ * @param readTimeoutMs    how long a read on a replica may wait for the server's next byte (whole seconds, rounded up)
+ *                         before it is retried once elsewhere and the replica is taken out until its next good check;
+ *                         0 leaves replicas at {@code socketTimeoutMs}
  */
 public record HealthSpec(long checkIntervalMs, int failureThreshold, long checkTimeoutMs, WhenNoReplica whenNoReplica,
                          ReadYourWrites readYourWrites, long windowMs, long maxLagMs, long connectTimeoutMs,
-                         long socketTimeoutMs) {
+                         long socketTimeoutMs, long readTimeoutMs) {
 
     /** The documented defaults (README, "The rules file"): a dead replica leaves the rotation within about 2 s. */
     public static final HealthSpec DEFAULTS = new HealthSpec(500, 2, 500, WhenNoReplica.PRIMARY,
-            ReadYourWrites.NONE, 1_000, 5_000, 2_000, 30_000);
+            ReadYourWrites.NONE, 1_000, 5_000, 2_000, 30_000, 5_000);
 
     public HealthSpec withCheckIntervalMs(long v) {
         return new HealthSpec(v, failureThreshold, checkTimeoutMs, whenNoReplica, readYourWrites, windowMs, maxLagMs,
-                connectTimeoutMs, socketTimeoutMs);
+                connectTimeoutMs, socketTimeoutMs, readTimeoutMs);
     }
 
     public HealthSpec withFailureThreshold(int v) {
         return new HealthSpec(checkIntervalMs, v, checkTimeoutMs, whenNoReplica, readYourWrites, windowMs, maxLagMs,
-                connectTimeoutMs, socketTimeoutMs);
+                connectTimeoutMs, socketTimeoutMs, readTimeoutMs);
     }
 
     public HealthSpec withCheckTimeoutMs(long v) {
         return new HealthSpec(checkIntervalMs, failureThreshold, v, whenNoReplica, readYourWrites, windowMs, maxLagMs,
-                connectTimeoutMs, socketTimeoutMs);
+                connectTimeoutMs, socketTimeoutMs, readTimeoutMs);
     }
 
     public HealthSpec withWhenNoReplica(WhenNoReplica v) {
         return new HealthSpec(checkIntervalMs, failureThreshold, checkTimeoutMs, v, readYourWrites, windowMs, maxLagMs,
-                connectTimeoutMs, socketTimeoutMs);
+                connectTimeoutMs, socketTimeoutMs, readTimeoutMs);
     }
 
     public HealthSpec withReadYourWrites(ReadYourWrites v) {
         return new HealthSpec(checkIntervalMs, failureThreshold, checkTimeoutMs, whenNoReplica, v, windowMs, maxLagMs,
-                connectTimeoutMs, socketTimeoutMs);
+                connectTimeoutMs, socketTimeoutMs, readTimeoutMs);
     }
 
     public HealthSpec withWindowMs(long v) {
         return new HealthSpec(checkIntervalMs, failureThreshold, checkTimeoutMs, whenNoReplica, readYourWrites, v,
-                maxLagMs, connectTimeoutMs, socketTimeoutMs);
+                maxLagMs, connectTimeoutMs, socketTimeoutMs, readTimeoutMs);
     }
 
     public HealthSpec withMaxLagMs(long v) {
         return new HealthSpec(checkIntervalMs, failureThreshold, checkTimeoutMs, whenNoReplica, readYourWrites,
-                windowMs, v, connectTimeoutMs, socketTimeoutMs);
+                windowMs, v, connectTimeoutMs, socketTimeoutMs, readTimeoutMs);
     }
 
     public HealthSpec withConnectTimeoutMs(long v) {
         return new HealthSpec(checkIntervalMs, failureThreshold, checkTimeoutMs, whenNoReplica, readYourWrites,
-                windowMs, maxLagMs, v, socketTimeoutMs);
+                windowMs, maxLagMs, v, socketTimeoutMs, readTimeoutMs);
     }
 
     public HealthSpec withSocketTimeoutMs(long v) {
         return new HealthSpec(checkIntervalMs, failureThreshold, checkTimeoutMs, whenNoReplica, readYourWrites,
-                windowMs, maxLagMs, connectTimeoutMs, v);
+                windowMs, maxLagMs, connectTimeoutMs, v, readTimeoutMs);
+    }
+
+    public HealthSpec withReadTimeoutMs(long v) {
+        return new HealthSpec(checkIntervalMs, failureThreshold, checkTimeoutMs, whenNoReplica, readYourWrites,
+                windowMs, maxLagMs, connectTimeoutMs, socketTimeoutMs, v);
     }
 
     /** The replay lag limit of {@code shard}: its own {@code max-lag-ms}, else this section's. */
@@ -87,11 +95,21 @@ public record HealthSpec(long checkIntervalMs, int failureThreshold, long checkT
         range(out, "health.max-lag-ms", maxLagMs, 1, 86_400_000);
         range(out, "health.connect-timeout-ms", connectTimeoutMs, 1_000, 600_000);
         range(out, "health.socket-timeout-ms", socketTimeoutMs, 0, 86_400_000);
+        validateReadTimeout(out);
         if (whenNoReplica == null) {
             out.add(Rules.Problem.of("health.when-no-replica", "is missing", null, WhenNoReplica.tokens()));
         }
         if (readYourWrites == null) {
             out.add(Rules.Problem.of("health.read-your-writes", "is missing", null, ReadYourWrites.tokens()));
+        }
+    }
+
+    private void validateReadTimeout(List<Rules.Problem> out) {
+        if (readTimeoutMs != 0 && (readTimeoutMs < 1_000 || readTimeoutMs > 86_400_000)) {
+            out.add(Rules.Problem.of("health.read-timeout-ms", "is out of range", readTimeoutMs, "0 (off) or 1000..86400000"));
+        } else if (readTimeoutMs != 0 && socketTimeoutMs != 0 && readTimeoutMs > socketTimeoutMs) {
+            out.add(Rules.Problem.of("health.read-timeout-ms", "exceeds health.socket-timeout-ms " + socketTimeoutMs
+                    + " (it bounds replica reads below the socket timeout)", readTimeoutMs, "0.." + socketTimeoutMs));
         }
     }
 

@@ -43,17 +43,14 @@ public record NodeSpec(String url, String username, Secret password, int weight,
                 + ", sslMode=" + sslMode + "]";
     }
 
-    /** {@code url} with the value of any {@code password=} parameter replaced by {@code <masked>}. */
+    /** {@code url} with its credentials masked ({@link Secret#mask(String)}: {@code password=}, {@code user:pw@}). */
     public static String maskUrl(String url) {
-        if (url == null) {
-            return null;
-        }
-        int at = url.toLowerCase(java.util.Locale.ROOT).indexOf("password=");
-        if (at < 0) {
-            return url;
-        }
-        int end = url.indexOf('&', at);
-        return url.substring(0, at + 9) + "<masked>" + (end < 0 ? "" : maskUrl(url.substring(end)));
+        return Secret.mask(url);
+    }
+
+    /** This node's URL with its credentials masked, for messages and output. */
+    public String maskedUrl() {
+        return Secret.mask(url);
     }
 
     /** This node with the primary's credentials filled in where it has none. */

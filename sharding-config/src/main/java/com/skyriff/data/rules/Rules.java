@@ -526,10 +526,24 @@ public final class Rules {
         private static void validateNode(String at, NodeSpec node, List<Problem> out) {
             if (node.url() == null || !node.url().startsWith("jdbc:postgresql://")) {
                 out.add(Problem.of(at + ".url", "is not a PostgreSQL JDBC URL", node.url(), "jdbc:postgresql://HOST:PORT/DB"));
+            } else if (hasUserInfo(node.url())) {
+                out.add(Problem.of(at + ".url", "carries credentials before the host (user:password@), which the"
+                        + " driver does not read and logs would show", node.url(),
+                        "jdbc:postgresql://HOST:PORT/DB with the username and password keys"));
             }
             if (node.weight() < 1 || node.weight() > 100) {
                 out.add(Problem.of(at + ".weight", "is out of range", node.weight(), "1..100"));
             }
+        }
+
+        /** Whether a {@code jdbc:postgresql://} URL has {@code user@} or {@code user:password@} before its host. */
+        private static boolean hasUserInfo(String url) {
+            int start = "jdbc:postgresql://".length();
+            int end = start;
+            while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+                end++;
+            }
+            return url.lastIndexOf('@', end - 1) >= start;
         }
 
         private static void validatePool(String at, PoolSpec p, List<Problem> out) {
@@ -626,6 +640,12 @@ public final class Rules {
      * values it names (null when none).
      */
     record Problem(String key, String text, String value, String expected) {
+        /** Every rules message masks credentials, whatever value it quotes ({@link Secret#mask(String)}). */
+        Problem {
+            text = Secret.mask(text);
+            value = Secret.mask(value);
+        }
+
         static Problem of(String key, String what, Object value, Object expected) {
             String was = value == null ? "" : "; was '" + value + "'";
             String exp = expected == null ? "" : (value == null ? "; expected " : ", expected ") + expected;

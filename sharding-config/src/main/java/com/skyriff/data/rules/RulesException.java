@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Rules that cannot be used, with every problem found (not only the first). Each problem reads
- * {@code <where>: <key> <what is wrong>; was <value>, expected <allowed>}.
+ * {@code <where>: <key> <what is wrong>; was <value>, expected <allowed>}; credentials quoted in a value are masked
+ * ({@link Secret#mask(String)}).
  */
 public final class RulesException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
@@ -16,8 +17,8 @@ public final class RulesException extends IllegalArgumentException {
     }
 
     private RulesException(String source, List<String> problems, List<RulesProblem> details) {
-        super(render(source, problems));
-        this.problems = List.copyOf(problems);
+        super(render(source, masked(problems)));
+        this.problems = masked(problems);
         this.details = List.copyOf(details);
     }
 
@@ -34,6 +35,10 @@ public final class RulesException extends IllegalArgumentException {
     /** Each problem as a value: where it is (file, line, key), the value found, what is expected, and its message. */
     public List<RulesProblem> details() {
         return details;
+    }
+
+    private static List<String> masked(List<String> problems) {
+        return problems.stream().map(Secret::mask).toList();
     }
 
     private static String render(String source, List<String> problems) {

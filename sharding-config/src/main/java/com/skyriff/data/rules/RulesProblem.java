@@ -12,4 +12,9 @@ package com.skyriff.data.rules;
  * @param message  {@code <file>:<line>: <key> <what is wrong>; was <value>, expected <allowed>}
  */
 public record RulesProblem(String file, Integer line, String key, String value, String expected, String message) {
+    /** Credentials in the value or message are masked ({@link Secret#mask(String)}). */
+    public RulesProblem {
+        value = Secret.mask(value);
+        message = Secret.mask(message);
+    }
 }

@@ -47,7 +47,8 @@ public final class RulesReader {
     static final List<String> TABLE_KEYS = List.of("strategy", "key", "time", "first-month", "months-ahead",
             "last-month", "id", "allow-full-scan", "max-months-per-query");
     static final List<String> HEALTH_KEYS = List.of("check-interval-ms", "failure-threshold", "check-timeout-ms",
-            "when-no-replica", "read-your-writes", "window-ms", "max-lag-ms", "connect-timeout-ms", "socket-timeout-ms");
+            "when-no-replica", "read-your-writes", "window-ms", "max-lag-ms", "connect-timeout-ms", "socket-timeout-ms",
+            "read-timeout-ms");
     static final List<String> CACHE_KEYS = List.of("required", "namespace", "redis", "breaker", "single-flight",
             "entities");
     static final List<String> REDIS_KEYS = List.of("mode", "address", "nodes", "master-name", "username", "password",
@@ -252,6 +253,9 @@ public final class RulesReader {
         }
         if ((v = optionalLong(m, "socket-timeout-ms")) != null) {
             h = h.withSocketTimeoutMs(v);
+        }
+        if ((v = optionalLong(m, "read-timeout-ms")) != null) {
+            h = h.withReadTimeoutMs(v);
         }
         if (m.containsKey("when-no-replica")) {
             String t = string(m.get("when-no-replica"), "health.when-no-replica");

@@ -74,11 +74,12 @@ class ReliabilityRulesTest {
                   max-lag-ms: 900
                   connect-timeout-ms: 1500
                   socket-timeout-ms: 0
+                  read-timeout-ms: 3000
                 cross-shard-transactions: allow
                 sql-log: statements
                 """);
         assertThat(rules.health()).isEqualTo(new HealthSpec(200, 3, 700, WhenNoReplica.FAIL, ReadYourWrites.WAL, 1_500,
-                900, 1_500, 0));
+                900, 1_500, 0, 3_000));
         assertThat(rules.crossShardWrites()).isEqualTo(CrossShardWrites.ALLOW);
         assertThat(rules.sqlLog()).contains(SqlLog.STATEMENTS);
         assertThat(rules.table("users").orElseThrow().allowFullScan()).isTrue();
@@ -116,6 +117,18 @@ class ReliabilityRulesTest {
                 .contains("rules.yaml:21: health.read-your-writes must be one of [none, window, wal]; was 'always'")
                 .contains("rules.yaml:22: cross-shard-transactions must be one of [refuse, allow]; was 'sometimes'")
                 .contains("rules.yaml:23: sql-log must be one of [none, statements, values]; was 'everything'");
+    }
+
+    @Test
+    void parse_readTimeout_defaultZeroAndBadValues() {
+        assertThat(parse(BASE).health().readTimeoutMs()).as("default").isEqualTo(5_000);
+        assertThat(parse(BASE + "health:\n  read-timeout-ms: 0\n").health().readTimeoutMs()).as("off").isZero();
+        assertThat(problems(BASE + "health:\n  read-timeout-ms: 500\n"))
+                .contains("rules.yaml:19: health.read-timeout-ms is out of range; was '500', expected 0 (off) or"
+                        + " 1000..86400000");
+        assertThat(problems(BASE + "health:\n  socket-timeout-ms: 4000\n  read-timeout-ms: 6000\n"))
+                .contains("health.read-timeout-ms exceeds health.socket-timeout-ms 4000 (it bounds replica reads below"
+                        + " the socket timeout); was '6000', expected 0..4000");
     }
 
     @Test

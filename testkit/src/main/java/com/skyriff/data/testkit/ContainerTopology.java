@@ -124,6 +124,11 @@ final class ContainerTopology {
         }
 
         @Override
+        public void freezeReplica(int index, boolean frozen) {
+            throw noReplicas();
+        }
+
+        @Override
         public synchronized void stopPrimary() {
             if (running) {
                 dockerStop(container);

@@ -204,6 +204,30 @@ final class PgServer {
         }
     }
 
+    /**
+     * Sends {@code signal} ({@code STOP} or {@code CONT}) to the postmaster and every process under it (backends,
+     * WAL receiver, ...): {@code STOP} freezes the server as a hung VM or a network black hole looks (the kernel still
+     * accepts TCP connections, nothing answers), {@code CONT} resumes it.
+     */
+    synchronized void signalAll(String signal) {
+        if (!running) {
+            throw new TopologyException(name + " - cannot send SIG" + signal + ": the server is stopped");
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            throw new TopologyException(name + " - cannot read postmaster.pid in " + dataDir + ": " + e, e);
+        }
+        List<String> command = new java.util.ArrayList<>(List.of("kill", "-" + signal, Long.toString(pid)));
+        ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> command.add(Long.toString(d.pid()))));
+        Exec.Result result = Exec.run(command, nodeDir, TOOL_TIMEOUT);
+        if (!result.ok()) {
+            throw new TopologyException(name + " - kill -" + signal + " failed (exit " + result.exitCode() + "): "
+                    + result.output().strip());
+        }
+    }
+
     /** {@code pg_ctl stop -m immediate}: like a crash, the next start recovers. */
     synchronized void stop() {
         stop("immediate");

@@ -48,6 +48,19 @@ public final class PgShard {
         control.startReplica(checkReplica(i));
     }
 
+    /**
+     * Freezes standby {@code i}: SIGSTOP to its postmaster and every process under it, as a hung VM or a network black
+     * hole looks (connections are accepted by the kernel, nothing answers). Always pair with {@link #resumeReplica}.
+     */
+    public void freezeReplica(int i) {
+        control.freezeReplica(checkReplica(i), true);
+    }
+
+    /** SIGCONT to every process of standby {@code i} frozen by {@link #freezeReplica}. */
+    public void resumeReplica(int i) {
+        control.freezeReplica(checkReplica(i), false);
+    }
+
     /** Stops the primary at once ({@code pg_ctl stop -m immediate}); does nothing if it is stopped. */
     public void stopPrimary() {
         control.stopPrimary();

@@ -126,6 +126,14 @@ final class ProcessShard implements ShardControl {
     }
 
     @Override
+    public void freezeReplica(int index, boolean frozen) {
+        PgServer replica = replicas.get(index);
+        replica.signalAll(frozen ? "STOP" : "CONT");
+        Log.info(name + " " + shortName(replica) + (frozen ? " frozen (SIGSTOP)" : " resumed (SIGCONT)") + " (127.0.0.1:"
+                + replica.port() + ")");
+    }
+
+    @Override
     public void startReplica(int index) {
         PgServer replica = replicas.get(index);
         long start = System.nanoTime();

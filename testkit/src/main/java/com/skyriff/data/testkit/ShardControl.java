@@ -21,6 +21,9 @@ interface ShardControl {
 
     void startReplica(int index);
 
+    /** SIGSTOP ({@code frozen}) or SIGCONT to every process of standby {@code index}. */
+    void freezeReplica(int index, boolean frozen);
+
     void stopPrimary();
 
     void startPrimary();

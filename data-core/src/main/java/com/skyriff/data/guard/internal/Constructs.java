@@ -45,7 +45,19 @@ public final class Constructs {
      */
     public void refuse(Exception failure, String sql) throws RefusedStatementException {
         boolean shardingSpheres = !(failure instanceof SQLException) || failure.getClass() == SQLException.class;
-        if (sql == null || sharded.isEmpty() || !shardingSpheres) {
+        if (sql == null || !shardingSpheres) {
+            return;
+        }
+        int statements = statements(sql);
+        if (statements > 1) {
+            RefusedStatementException refused = new RefusedStatementException(Reason.UNSUPPORTED_CONSTRUCT, null,
+                    "one SQL string holds " + statements + " statements separated by ';': ShardingSphere 5.5.2 parses"
+                    + " and routes one statement per call; run each statement with its own execute (writes of one"
+                    + " shape: addBatch/executeBatch)");
+            refused.initCause(failure);
+            throw refused;
+        }
+        if (sharded.isEmpty()) {
             return;
         }
         RefusedStatementException refused = refusal(sql);
@@ -53,6 +65,21 @@ public final class Constructs {
             refused.initCause(failure);
             throw refused;
         }
+    }
+
+    /** How many statements {@code sql} holds: ';'-separated parts with anything but whitespace and comments. */
+    static int statements(String sql) {
+        int count = 0;
+        boolean content = false;
+        for (Token t : SqlLexer.tokenize(sql)) {
+            if (t.kind() == Kind.SEMICOLON) {
+                count += content ? 1 : 0;
+                content = false;
+            } else if (t.kind() != Kind.SPACE && t.kind() != Kind.COMMENT) {
+                content = true;
+            }
+        }
+        return count + (content ? 1 : 0);
     }
 
     /** The refusal for {@code sql}, or null if it uses none of these constructs on a sharded table. */

@@ -297,7 +297,9 @@ final class StatementGuard {
                 months = timeless ? t.window.size() : Math.max(1, monthSet.cardinality());
             }
             if (enforce && !t.spec.allowFullScan() && (keyless || timeless)) {
-                throw refuse(Reason.FULL_SCAN, name, fullScanMessage(ctx, t, keyless, timeless, months));
+                String why = keyless ? keylessCause(ctx, query.getSql(), t, !found.isEmpty()) : null;
+                throw refuse(Reason.FULL_SCAN, name, why != null ? why : fullScanMessage(ctx, t, keyless, timeless,
+                        months));
             }
             Integer max = t.spec.maxMonthsPerQuery();
             if (enforce && max != null && months > max) {
@@ -381,8 +383,13 @@ final class StatementGuard {
         }
         long shards = 0;
         int marker = -1;
+        int rowNumber = 0;
         for (var row : rows) {
+            rowNumber++;
             Object value = index < row.getValueExpressions().size() ? row.getLiteralValue(index).orElse(null) : null;
+            if (value == null && enforce && !t.spec.allowFullScan() && nullValue(row, index)) {
+                throw refuse(Reason.FULL_SCAN, name, nullKeyMessage(t, rowNumber, rows.size()));
+            }
             int shard = value == null ? -1 : shardOf(value);
             shards |= shard < 0 ? allShards : 1L << shard;
             if (rows.size() == 1 && row.getValueExpressions().get(index)
@@ -526,6 +533,84 @@ final class StatementGuard {
         return name + ": " + verb + " without a " + t.spec.timeColumn() + " range would read every month table ("
                 + t.window.size() + " months " + t.window + "); add " + t.spec.timeColumn() + " >= ? AND "
                 + t.spec.timeColumn() + " < ?, " + allow;
+    }
+
+    // ---- messages that name the real cause of a missing shard key (issue 13; small methods, failure path only) ----
+
+    /** Whether row value {@code index} is a NULL: a literal NULL, or a parameter bound to null. */
+    private static boolean nullValue(org.apache.shardingsphere.infra.binder.context.segment.insert.values
+            .InsertValueContext row, int index) {
+        if (index >= row.getValueExpressions().size()) {
+            return false;
+        }
+        var e = row.getValueExpressions().get(index);
+        return e instanceof org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.simple
+                .ParameterMarkerExpressionSegment
+                || e instanceof org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.simple
+                .LiteralExpressionSegment l && l.getLiterals() == null;
+    }
+
+    private static String nullKeyMessage(Table t, int row, int rows) {
+        String key = t.spec.keyColumn();
+        return t.spec.name() + ": INSERT with a NULL " + key + (rows > 1 ? " in row " + row : "") + " cannot be"
+                + " routed to a shard (a user's rows live on the shard of its " + key + "); set a non-null " + key
+                + " in every row";
+    }
+
+    /**
+     * Why a SELECT / UPDATE / DELETE names no key for {@code t} when the plain "without a key condition" would mislead:
+     * the key bound through {@code = ANY(?)} (an array), or {@code t} read in a subquery whose key comes from the outer
+     * query (correlated, EXISTS); null otherwise.
+     */
+    private String keylessCause(SQLStatementContext ctx, String sql, Table t, boolean otherKeys) {
+        String name = t.spec.name();
+        String key = t.spec.keyColumn();
+        String allow = "or set tables." + name + ".allow-full-scan: true for admin jobs";
+        if (keyEqualsAny(sql, key)) {
+            return name + ": " + key + " = ANY(?) cannot be routed by ShardingSphere 5.5.2: it sees no " + key
+                    + " values in an array parameter, so the " + verb(ctx) + " would run on every shard (" + shardCount
+                    + " shards); write " + key + " IN (?, ?, ...) with one marker per user id (MyBatis: <foreach>), "
+                    + allow;
+        }
+        if (otherKeys && ctx instanceof SelectStatementContext select && inSubquery(select, name)) {
+            return name + ": " + verb(ctx) + " reads " + name + " in a subquery (EXISTS, IN or a correlated subquery)"
+                    + " whose " + key + " comes from the outer query; ShardingSphere 5.5.2 routes every table by its"
+                    + " own conditions and does not carry the outer " + key + " into the subquery, so " + name
+                    + " would be read on every shard (" + shardCount + " shards); JOIN the tables on " + key
+                    + " with the condition on each table (a." + key + " = ? AND b." + key + " = ?, the same value;"
+                    + " SELECT DISTINCT for EXISTS, GROUP BY for a counted subquery), or run the subquery alone with "
+                    + key + " = ?, " + allow;
+        }
+        return null;
+    }
+
+    private static boolean inSubquery(SelectStatementContext select, String table) {
+        for (SelectStatementContext sub : select.getSubqueryContexts().values()) {
+            for (String n : sub.getTablesContext().getTableNames()) {
+                if (n.equalsIgnoreCase(table)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code sql} compares {@code key} (optionally qualified) with {@code = ANY (} outside literals. */
+    static boolean keyEqualsAny(String sql, String key) {
+        List<com.skyriff.data.schema.SqlLexer.Token> words = new ArrayList<>();
+        for (com.skyriff.data.schema.SqlLexer.Token tk : com.skyriff.data.schema.SqlLexer.tokenize(sql)) {
+            if (tk.kind() != com.skyriff.data.schema.SqlLexer.Kind.SPACE
+                    && tk.kind() != com.skyriff.data.schema.SqlLexer.Kind.COMMENT) {
+                words.add(tk);
+            }
+        }
+        for (int i = 2; i < words.size(); i++) {
+            if (words.get(i).text().equalsIgnoreCase("any") && words.get(i - 1).text().equals("=")
+                    && words.get(i - 2).text().equalsIgnoreCase(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String crossShardMessage(SQLStatementContext ctx, boolean inTransaction, long conflict, long statement) {

@@ -110,9 +110,12 @@ final class HealthMonitor implements AutoCloseable {
         }
     }
 
-    /** The first line of an exception's message, at most 200 characters, for node states and messages. */
+    /**
+     * The first line of an exception's message, at most 200 characters, credentials masked
+     * ({@link com.skyriff.data.rules.Secret#mask}), for node states, messages and log lines.
+     */
     static String firstLine(Throwable e) {
-        String m = e.getMessage();
+        String m = com.skyriff.data.rules.Secret.mask(e.getMessage());
         if (m == null) {
             return e.getClass().getSimpleName();
         }

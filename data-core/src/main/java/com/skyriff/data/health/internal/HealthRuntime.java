@@ -413,21 +413,19 @@ public final class HealthRuntime implements AutoCloseable {
             SessionState session = current();
             long committed = session.committedNanos[s.index];
             if (committed != 0) {
-                if (readYourWrites == ReadYourWrites.WINDOW) {
-                    if (System.nanoTime() - committed < windowNanos) {
+                if (readYourWrites == ReadYourWrites.WINDOW && System.nanoTime() - committed < windowNanos) {
+                    return primaryForSession(s, available);
+                }
+                // wal, and window once the window has passed: only a replica seen past the write (a lagging
+                // replica would return the session's old value however long ago the window ended)
+                required = session.requiredLsn[s.index];
+                if (required == 0) {
+                    ShardState.LsnSample sample = s.primarySample;
+                    if (sample == null || sample.sentNanos() - committed <= 0) {
                         return primaryForSession(s, available);
                     }
-                    session.committedNanos[s.index] = 0;
-                } else {
-                    required = session.requiredLsn[s.index];
-                    if (required == 0) {
-                        ShardState.LsnSample sample = s.primarySample;
-                        if (sample == null || sample.sentNanos() - committed <= 0) {
-                            return primaryForSession(s, available);
-                        }
-                        required = sample.lsn();
-                        session.requiredLsn[s.index] = required;
-                    }
+                    required = sample.lsn();
+                    session.requiredLsn[s.index] = required;
                 }
             }
         }
@@ -561,6 +559,32 @@ public final class HealthRuntime implements AutoCloseable {
         }
         node.lastFailure = HealthMonitor.firstLine(cause);
         markDown(node, "its connection was lost during a statement");
+    }
+
+    /**
+     * A read on replica {@code node} failed with a connection-class error: it died, or did not answer within
+     * {@code health.read-timeout-ms} (the driver's socket timeout on replica connections). Take it out now (a suspect);
+     * its next good check puts it back.
+     */
+    void replicaFailed(NodeState node, SQLException cause) {
+        if (timedOut(cause)) {
+            node.lastFailure = "did not answer a read within health.read-timeout-ms " + health.readTimeoutMs() + " ms";
+            markDown(node, "a read timed out");
+        } else {
+            node.lastFailure = HealthMonitor.firstLine(cause);
+            markDown(node, "its connection was lost during a read");
+        }
+    }
+
+    /**
+     * The failure of a statement on a logical connection whose physical connection to {@code node} was closed under
+     * it (by the pool after a fatal error, or lost with a replica) inside a transaction, or of a commit then.
+     */
+    SQLException connectionClosed(NodeState node, SQLException cause, String consequence) {
+        ShardState s = shards[node.shard];
+        return new SQLException(s.name + " - the connection to " + (node.primary ? "primary " : "replica ") + node.name
+                + " was closed under this logical connection (" + (cause == null ? "closed by its pool"
+                : HealthMonitor.firstLine(cause)) + ")" + consequence, "08003", cause);
     }
 
     /** The shard name of {@code node}, e.g. {@code shard1}. */

@@ -20,21 +20,28 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 
 /**
- * A primary's pooled connection as ShardingSphere sees it (ShardingSphere keeps it for the life of the logical
+ * A node's pooled connection as ShardingSphere sees it (ShardingSphere keeps it for the life of the logical
  * connection). Every call goes straight to the pool's connection, and statements are wrapped in {@link NodeStatement}s
  * that only look at failures. Besides:
  * <ul>
- * <li>{@code commit}, {@code rollback} and {@code setAutoCommit(true)} tell the runtime that the calling thread's
- * transaction ended on this shard (read-your-writes and cross-shard write tracking), and a commit becomes a rollback
- * when the transaction turns out to have written several shards under {@code cross-shard-transactions: refuse}.</li>
- * <li>When the connection is lost under a statement, commit or rollback (SQLState class {@code 08}, {@code 57P01} to
- * {@code 57P03}: the primary died, restarted or shut down), the caller gets a {@code ShardUnavailableException}
- * naming the shard and node instead of the driver's error, and the node is marked down so the next request to the
- * shard fails fast (not for a socket timeout: the checks decide then). A transaction that was open on it is lost:
- * statements are refused until the caller rolls back (a rollback succeeds: the server already rolled it back) or
- * commits (which fails). After that, the next statement takes a new physical connection from the pool (with the
- * auto-commit, read-only and isolation settings made through this wrapper; other session settings are not
- * replayed), so a long-lived logical connection works again once the primary is back.</li>
+ * <li>(Primaries) {@code commit}, {@code rollback} and {@code setAutoCommit(true)} tell the runtime that the calling
+ * thread's transaction ended on this shard (read-your-writes and cross-shard write tracking), and a commit becomes a
+ * rollback when the transaction turns out to have written several shards under {@code cross-shard-transactions:
+ * refuse}.</li>
+ * <li>(Primaries) When the connection is lost under a statement, commit or rollback (SQLState class {@code 08},
+ * {@code 57P01} to {@code 57P03}: the primary died, restarted or shut down), the caller gets a
+ * {@code ShardUnavailableException} naming the shard and node instead of the driver's error, and the node is marked
+ * down so the next request to the shard fails fast (not for a socket timeout: the checks decide then).</li>
+ * <li>(Replicas) A read that fails with a connection-class error (the replica died, or did not answer within
+ * {@code health.read-timeout-ms}) takes the replica out of the rotation until its next good check, and the statement
+ * retries it once, outside a transaction, on another usable replica or the primary ({@link NodeStatement}). While the
+ * replica is known down, the next statement moves to such a node at once instead of waiting on it.</li>
+ * <li>(Both) A physical connection that is gone, lost or closed under us by the pool (HikariCP evicts a connection
+ * after a fatal SQLState such as {@code 0A000}, and its proxy then answers every call with {@code Connection is
+ * closed}), is noticed: outside a transaction the next statement takes a new physical connection from the pool (with
+ * the auto-commit, read-only and isolation settings made through this wrapper; other session settings are not
+ * replayed); inside one, statements are refused with a message saying the transaction's work is lost until the caller
+ * rolls back (a rollback succeeds: the server already rolled it back) or commits (which fails).</li>
  * </ul>
  * Not thread-safe (a JDBC connection).
  */
@@ -43,7 +50,12 @@ final class NodeConnection implements Connection {
     private final HealthRuntime runtime;
     private final NodeState state;
     private final int shard;
+    private final boolean primary;
     private Connection delegate;
+    /** The node the current physical connection belongs to: a replica's connection may move to another node. */
+    private NodeState physical;
+    /** The current physical connection was closed by the pool (not lost with its node). */
+    private boolean evicted;
     /** Counts physical connections: a statement made on an earlier one is stale. */
     private int generation;
     /** Why the current physical connection was lost; null while it works. */
@@ -62,6 +74,8 @@ final class NodeConnection implements Connection {
         this.runtime = runtime;
         this.state = state;
         this.shard = state.shard;
+        this.primary = state.primary;
+        this.physical = state;
         this.autoCommit = autoCommit;
     }
 
@@ -88,7 +102,24 @@ final class NodeConnection implements Connection {
      * lost (and the node down).
      */
     SQLException failed(SQLException e, int statementGeneration) {
-        if (closed || !HealthRuntime.isConnectionLoss(e)) {
+        if (closed) {
+            return e;
+        }
+        if (!HealthRuntime.isConnectionLoss(e)) {
+            if (lost == null && statementGeneration == generation && delegateClosed()) {
+                // the pool closed it under us (HikariCP evicts on 0A000, 57P0x, ...): not the node's failure
+                lost = e;
+                evicted = true;
+                transactionLost = !autoCommit;
+            }
+            return e;
+        }
+        if (!primary) {
+            if (lost == null && statementGeneration == generation) {
+                lost = e;
+                transactionLost = !autoCommit;
+                runtime.replicaFailed(physical, e);
+            }
             return e;
         }
         if (lost == null && statementGeneration == generation) {
@@ -99,6 +130,44 @@ final class NodeConnection implements Connection {
         return runtime.primaryLost(state, lost != null ? lost : e, transactionLost ? txLost() : "");
     }
 
+    /** The failure for a statement while the physical connection is lost: typed for the node, or for the pool. */
+    private SQLException lostError(String consequence) {
+        if (evicted || !primary) {
+            return runtime.connectionClosed(physical, lost, consequence);
+        }
+        return runtime.primaryLost(state, lost, consequence);
+    }
+
+    private boolean delegateClosed() {
+        try {
+            return delegate.isClosed();
+        } catch (SQLException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Whether a read that failed with {@code e} on a statement of this connection is retried once elsewhere: a
+     * replica's connection, outside a transaction, and a connection-class failure (the replica died or did not answer
+     * within {@code health.read-timeout-ms}).
+     */
+    boolean retryable(SQLException e) {
+        return !primary && autoCommit && !closed && HealthRuntime.isConnectionLoss(e);
+    }
+
+    /**
+     * A pooled connection of another usable replica of the shard, or of its primary, for the one retry of a read that
+     * failed here with {@code cause}; the caller closes it.
+     */
+    Connection retryConnection(SQLException cause) throws SQLException {
+        try {
+            return runtime.readFallback(physical, cause).rawConnection();
+        } catch (SQLException e) {
+            e.addSuppressed(cause);
+            throw e;
+        }
+    }
+
     /** Whether statements made on physical connection number {@code statementGeneration} can no longer be used. */
     boolean stale(int statementGeneration) {
         return statementGeneration != generation || lost != null;
@@ -106,6 +175,12 @@ final class NodeConnection implements Connection {
 
     /** The physical connection for a new statement; replaces a lost one first. */
     private Connection live() throws SQLException {
+        if (lost == null && (!physical.up && !primary && autoCommit || delegate.isClosed())) {
+            // closed by the pool without a failure we saw, or a replica known down: do not wait on it
+            lost = new SQLException(physical.name + " - connection closed by its pool", "08003");
+            evicted = physical.up;
+            transactionLost = !autoCommit;
+        }
         if (lost != null) {
             replace();
         }
@@ -114,9 +189,26 @@ final class NodeConnection implements Connection {
 
     private void replace() throws SQLException {
         if (transactionLost) {
-            throw runtime.primaryLost(state, lost, txLost());
+            throw lostError(txLost());
         }
-        Connection fresh = source.primaryConnection(source.pool());
+        NodeState target = state;
+        Connection fresh;
+        if (primary) {
+            fresh = source.primaryConnection(source.pool());
+        } else {
+            NodeDataSource ds = state.up ? source : runtime.readFallback(state, lost);
+            try {
+                fresh = ds.rawConnection();
+            } catch (SQLException e) {
+                if (ds != source || !NodeDataSource.cannotConnect(e)) {
+                    throw e;
+                }
+                runtime.suspect(state, e);
+                ds = runtime.readFallback(state, e);
+                fresh = ds.rawConnection();
+            }
+            target = ds.state();
+        }
         try {
             if (fresh.getAutoCommit() != autoCommit) {
                 fresh.setAutoCommit(autoCommit);
@@ -133,7 +225,9 @@ final class NodeConnection implements Connection {
         }
         closeQuietly(delegate);
         delegate = fresh;
+        physical = target;
         lost = null;
+        evicted = false;
         generation++;
     }
 
@@ -152,9 +246,17 @@ final class NodeConnection implements Connection {
         if (lost != null) {
             boolean wasOpen = transactionLost;
             transactionLost = false;
-            runtime.rolledBack(shard);
+            rolledBack();
             if (wasOpen) {
-                throw runtime.primaryLost(state, lost, notCommitted());
+                throw lostError(notCommitted());
+            }
+            return;
+        }
+        if (!primary) {
+            try {
+                delegate.commit();
+            } catch (SQLException e) {
+                throw failed(e, generation);
             }
             return;
         }
@@ -172,7 +274,7 @@ final class NodeConnection implements Connection {
             }
             transactionLost = false;
             runtime.committed(shard);   // it may have committed: read-your-writes keeps the session on the primary
-            throw runtime.primaryLost(state, lost, commitUnknown());
+            throw lostError(commitUnknown());
         }
         runtime.committed(shard);
     }
@@ -190,13 +292,19 @@ final class NodeConnection implements Connection {
             }
         }
         transactionLost = false;
-        runtime.rolledBack(shard);
+        rolledBack();
+    }
+
+    private void rolledBack() {
+        if (primary) {
+            runtime.rolledBack(shard);
+        }
     }
 
     @Override
     public void rollback(Savepoint a0) throws SQLException {
         if (lost != null) {
-            throw runtime.primaryLost(state, lost, transactionLost ? txLost() : "");
+            throw lostError(transactionLost ? txLost() : "");
         }
         try {
             delegate.rollback(a0);
@@ -213,14 +321,14 @@ final class NodeConnection implements Connection {
             if (on && wasManual) {
                 boolean wasOpen = transactionLost;
                 transactionLost = false;
-                runtime.rolledBack(shard);
+                rolledBack();
                 if (wasOpen) {
-                    throw runtime.primaryLost(state, lost, notCommitted());
+                    throw lostError(notCommitted());
                 }
             }
             return;
         }
-        if (on && wasManual) {
+        if (on && wasManual && primary) {
             long refused = runtime.beforeCommit();
             if (refused != 0) {
                 delegate.rollback();
@@ -237,15 +345,19 @@ final class NodeConnection implements Connection {
                 throw e;
             }
             autoCommit = on;
+            if (!primary) {
+                transactionLost = false;
+                throw e;
+            }
             if (on && wasManual) {
                 transactionLost = false;
                 runtime.committed(shard);
-                throw runtime.primaryLost(state, lost, commitUnknown());
+                throw lostError(commitUnknown());
             }
-            throw runtime.primaryLost(state, lost, transactionLost ? txLost() : "");
+            throw lostError(transactionLost ? txLost() : "");
         }
         autoCommit = on;
-        if (on && wasManual) {
+        if (on && wasManual && primary) {
             runtime.committed(shard);   // JDBC: switching auto-commit on commits the open transaction
         }
     }
@@ -307,7 +419,7 @@ final class NodeConnection implements Connection {
     public PreparedStatement prepareStatement(String a0) throws SQLException {
         Connection c = live();
         try {
-            return new NodePreparedStatement(c.prepareStatement(a0), this, generation);
+            return new NodePreparedStatement(c.prepareStatement(a0), this, generation, primary ? null : a0);
         } catch (SQLException e) {
             throw failed(e, generation);
         }
@@ -317,7 +429,7 @@ final class NodeConnection implements Connection {
     public PreparedStatement prepareStatement(String a0, int a1, int a2) throws SQLException {
         Connection c = live();
         try {
-            return new NodePreparedStatement(c.prepareStatement(a0, a1, a2), this, generation);
+            return new NodePreparedStatement(c.prepareStatement(a0, a1, a2), this, generation, primary ? null : a0);
         } catch (SQLException e) {
             throw failed(e, generation);
         }
@@ -327,7 +439,7 @@ final class NodeConnection implements Connection {
     public PreparedStatement prepareStatement(String a0, int a1, int a2, int a3) throws SQLException {
         Connection c = live();
         try {
-            return new NodePreparedStatement(c.prepareStatement(a0, a1, a2, a3), this, generation);
+            return new NodePreparedStatement(c.prepareStatement(a0, a1, a2, a3), this, generation, primary ? null : a0);
         } catch (SQLException e) {
             throw failed(e, generation);
         }
@@ -337,7 +449,7 @@ final class NodeConnection implements Connection {
     public PreparedStatement prepareStatement(String a0, int a1) throws SQLException {
         Connection c = live();
         try {
-            return new NodePreparedStatement(c.prepareStatement(a0, a1), this, generation);
+            return new NodePreparedStatement(c.prepareStatement(a0, a1), this, generation, primary ? null : a0);
         } catch (SQLException e) {
             throw failed(e, generation);
         }
@@ -347,7 +459,7 @@ final class NodeConnection implements Connection {
     public PreparedStatement prepareStatement(String a0, int[] a1) throws SQLException {
         Connection c = live();
         try {
-            return new NodePreparedStatement(c.prepareStatement(a0, a1), this, generation);
+            return new NodePreparedStatement(c.prepareStatement(a0, a1), this, generation, primary ? null : a0);
         } catch (SQLException e) {
             throw failed(e, generation);
         }
@@ -357,7 +469,7 @@ final class NodeConnection implements Connection {
     public PreparedStatement prepareStatement(String a0, String[] a1) throws SQLException {
         Connection c = live();
         try {
-            return new NodePreparedStatement(c.prepareStatement(a0, a1), this, generation);
+            return new NodePreparedStatement(c.prepareStatement(a0, a1), this, generation, primary ? null : a0);
         } catch (SQLException e) {
             throw failed(e, generation);
         }
@@ -371,10 +483,10 @@ final class NodeConnection implements Connection {
         delegate.close();
     }
 
-    /** Closed once {@link #close()} was called; a lost connection is not closed: it is replaced when next used. */
+    /** Closed once {@link #close()} was called; a lost or evicted physical connection is replaced when next used. */
     @Override
     public boolean isClosed() throws SQLException {
-        return closed || (lost == null && delegate.isClosed());
+        return closed;
     }
 
     @Override

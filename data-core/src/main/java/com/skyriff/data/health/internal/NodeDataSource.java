@@ -14,8 +14,10 @@ import javax.sql.DataSource;
  * naming the shard while the checks see it down, turns a failed connection attempt into one, and wraps connections in
  * {@link NodeConnection} (which turns the loss of an open connection into one too). For a replica: a connection
  * attempt that fails takes the replica out of the rotation and the read goes to another usable replica or the primary
- * instead, so a replica's death costs no request past the pool's connection timeout. The pool behind it can be
- * swapped when a reloaded rules file moves the node. Thread-safe.
+ * instead (also when its pool timed out waiting for a connection: a hung replica), so a replica's death costs no
+ * request past the pool's connection timeout, and a replica known down is never waited on; its connections are
+ * wrapped in {@link NodeConnection} too, which retries a read that fails there once elsewhere. The pool behind it can
+ * be swapped when a reloaded rules file moves the node. Thread-safe.
  *
  * <p>The getters ({@link #getJdbcUrl()}, {@link #getUsername()}) are read by ShardingSphere's storage-unit metadata;
  * there is deliberately no password getter.
@@ -55,10 +57,11 @@ public final class NodeDataSource implements DataSource {
         }
         SQLException failure = null;
         if (state.up) {
+            HikariDataSource p = pool;
             try {
-                return pool.getConnection();
+                return new NodeConnection(p.getConnection(), this, runtime, state, p.isAutoCommit());
             } catch (SQLException e) {
-                if (!HealthRuntime.isConnectFailure(e)) {
+                if (!cannotConnect(e)) {
                     throw e;
                 }
                 runtime.suspect(state, e);
@@ -66,6 +69,35 @@ public final class NodeDataSource implements DataSource {
             }
         }
         return runtime.readFallback(state, failure).getConnection();
+    }
+
+    /**
+     * Whether a failed {@code getConnection()} of a pool means its node cannot be reached: a connection-class error,
+     * or the pool's own timeout while waiting for a connection (a hung node that accepts TCP but never answers).
+     */
+    static boolean cannotConnect(SQLException e) {
+        return e instanceof java.sql.SQLTransientConnectionException || HealthRuntime.isConnectFailure(e);
+    }
+
+    /** What the checks know about this node. */
+    NodeState state() {
+        return state;
+    }
+
+    /** A pooled connection of this node, unwrapped (a primary's fails at once while it is down). */
+    Connection rawConnection() throws SQLException {
+        HikariDataSource p = pool;
+        if (state.primary) {
+            return primaryConnection(p);
+        }
+        try {
+            return p.getConnection();
+        } catch (SQLException e) {
+            if (cannotConnect(e)) {
+                runtime.suspect(state, e);
+            }
+            throw e;
+        }
     }
 
     /**

@@ -7,9 +7,12 @@ import java.sql.SQLWarning;
 import java.sql.Statement;
 
 /**
- * A statement on a primary's {@link NodeConnection}, as ShardingSphere sees it: every call goes straight to the
+ * A statement on a node's {@link NodeConnection}, as ShardingSphere sees it: every call goes straight to the
  * driver's statement; only a failure that means the connection is gone (SQLState class {@code 08}, {@code 57P01} to
- * {@code 57P03}) becomes a {@code ShardUnavailableException} naming the shard and node ({@link NodeConnection#failed}).
+ * {@code 57P03}) is looked at ({@link NodeConnection#failed}): on a primary it becomes a
+ * {@code ShardUnavailableException} naming the shard and node; on a replica, outside a transaction, the statement is
+ * run once more on another usable replica or the primary ({@link NodeConnection#retryConnection}), whose result the
+ * caller then reads ({@link #getResultSet()}, ...).
  * {@link #isClosed()} is also true once the connection it was created on has been lost or replaced, so that
  * ShardingSphere's statement cache prepares it again on the connection's new physical connection. Not thread-safe (a
  * JDBC statement).
@@ -18,11 +21,61 @@ class NodeStatement implements Statement {
     private final Statement delegate;
     final NodeConnection owner;
     final int generation;
+    /** The retry of a read that failed on a replica, and its connection elsewhere; null until one happened. */
+    Statement retried;
+    private Connection retriedOn;
 
     NodeStatement(Statement delegate, NodeConnection owner, int generation) {
         this.delegate = delegate;
         this.owner = owner;
         this.generation = generation;
+    }
+
+    /** The failure the caller sees for {@code e}, or null when the read is retried elsewhere ({@link #retry}). */
+    final SQLException failedOrRetry(SQLException e, boolean retryAllowed) {
+        SQLException f = owner.failed(e, generation);
+        return retryAllowed && owner.retryable(f) ? null : f;
+    }
+
+    /** A connection elsewhere for the retry of a read that failed with {@code cause}; replaces an earlier retry. */
+    final Connection retryConnection(SQLException cause) throws SQLException {
+        closeRetried();
+        Connection c = owner.retryConnection(cause);
+        retriedOn = c;
+        return c;
+    }
+
+    final Statement retry(SQLException cause) throws SQLException {
+        Statement st = retryConnection(cause).createStatement();
+        retried = st;
+        return st;
+    }
+
+    final void closeRetried() {
+        Statement st = retried;
+        Connection c = retriedOn;
+        retried = null;
+        retriedOn = null;
+        try {
+            if (st != null) {
+                st.close();
+            }
+        } catch (SQLException e) {
+            // the retry's connection is closed next
+        }
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // returned to its pool or gone
+            }
+        }
+    }
+
+    /** The statement whose results the caller reads: the retry's, if there was one. */
+    private Statement results() {
+        Statement r = retried;
+        return r != null ? r : delegate;
     }
 
     @Override
@@ -48,9 +101,14 @@ class NodeStatement implements Statement {
     @Override
     public ResultSet executeQuery(String a0) throws SQLException {
         try {
+            closeRetried();
             return delegate.executeQuery(a0);
         } catch (SQLException e) {
-            throw owner.failed(e, generation);
+            SQLException f = failedOrRetry(e, true);
+            if (f != null) {
+                throw f;
+            }
+            return retry(e).executeQuery(a0);
         }
     }
 
@@ -65,6 +123,7 @@ class NodeStatement implements Statement {
 
     @Override
     public void close() throws SQLException {
+        closeRetried();
         delegate.close();
     }
 
@@ -126,25 +185,30 @@ class NodeStatement implements Statement {
     @Override
     public boolean execute(String a0) throws SQLException {
         try {
+            closeRetried();
             return delegate.execute(a0);
         } catch (SQLException e) {
-            throw owner.failed(e, generation);
+            SQLException f = failedOrRetry(e, true);
+            if (f != null) {
+                throw f;
+            }
+            return retry(e).execute(a0);
         }
     }
 
     @Override
     public ResultSet getResultSet() throws SQLException {
-        return delegate.getResultSet();
+        return results().getResultSet();
     }
 
     @Override
     public int getUpdateCount() throws SQLException {
-        return delegate.getUpdateCount();
+        return results().getUpdateCount();
     }
 
     @Override
     public boolean getMoreResults() throws SQLException {
-        return delegate.getMoreResults();
+        return results().getMoreResults();
     }
 
     @Override
@@ -198,7 +262,7 @@ class NodeStatement implements Statement {
 
     @Override
     public boolean getMoreResults(int a0) throws SQLException {
-        return delegate.getMoreResults(a0);
+        return results().getMoreResults(a0);
     }
 
     @Override
@@ -287,7 +351,7 @@ class NodeStatement implements Statement {
 
     @Override
     public long getLargeUpdateCount() throws SQLException {
-        return delegate.getLargeUpdateCount();
+        return results().getLargeUpdateCount();
     }
 
     @Override

@@ -129,8 +129,12 @@ class HealthRuntimeTest {
     }
 
     @Test
-    void chooseRead_windowModeAfterAutocommitWrite_readsPrimaryThenReplicaAfterTheWindow() throws Exception {
+    void chooseRead_windowModeAfterAutocommitWrite_readsPrimaryThenOnlyAReplicaPastTheWrite() throws Exception {
         runtime(HealthSpec.DEFAULTS.withReadYourWrites(ReadYourWrites.WINDOW).withWindowMs(200), CrossShardWrites.REFUSE);
+        ShardState state0 = runtime.shard(0);
+        state0.primaryChecked(1_000, System.nanoTime());
+        node("shard0_replica_0").replayLsn = 1_000;
+        node("shard0_replica_1").replayLsn = 1_000;
         long shard0 = 1L;
         assertThat(runtime.onStatement(false, shard0, shard0, true)).isZero();
         // the write has not been seen to complete yet: no window yet, but the next statement starts it
@@ -138,7 +142,15 @@ class HealthRuntimeTest {
         assertThat(runtime.chooseRead("shard0", SHARD0_REPLICAS)).isEqualTo("shard0_primary");
         assertThat(runtime.chooseRead("shard1", List.of("shard1_replica_0", "shard1_replica_1"))).startsWith("shard1_replica_");
         Thread.sleep(250);
-        assertThat(runtime.chooseRead("shard0", SHARD0_REPLICAS)).startsWith("shard0_replica_");
+        assertThat(runtime.chooseRead("shard0", SHARD0_REPLICAS)).as("window passed, no check since the write")
+                .isEqualTo("shard0_primary");
+        state0.primaryChecked(5_000, System.nanoTime());
+        assertThat(runtime.chooseRead("shard0", SHARD0_REPLICAS)).as("window passed, replicas still behind the write")
+                .isEqualTo("shard0_primary");
+        node("shard0_replica_1").replayLsn = 5_000;
+        for (int i = 0; i < 4; i++) {
+            assertThat(runtime.chooseRead("shard0", SHARD0_REPLICAS)).isEqualTo("shard0_replica_1");
+        }
     }
 
     @Test
