@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
 class MessagesIT {
     static TestDatabase db;
     static SkyriffData data;
+    /** The same rules with {@code single-shard-path: false}: every statement through ShardingSphere and the guard. */
+    static SkyriffData offPath;
 
     @BeforeAll
     static void start() throws SQLException {
@@ -53,8 +55,9 @@ class MessagesIT {
                     List.of(BucketRange.of(i * 32, i * 32 + 31))));
             i++;
         }
-        data = SkyriffData.builder().rules(b.table(TableSpec.user("users", "user_id"))
-                .table(TableSpec.user("videos", "user_id")).build()).build();
+        b.table(TableSpec.user("users", "user_id")).table(TableSpec.user("videos", "user_id"));
+        data = SkyriffData.builder().rules(b.build()).build();
+        offPath = SkyriffData.builder().rules(b.singleShardPath(false).build()).build();
         try (Connection c = data.dataSource().getConnection()) {
             for (long u = 1; u <= 6; u++) {
                 update(c, "INSERT INTO users (user_id, name) VALUES (?, ?)", u, "u" + u);
@@ -70,6 +73,9 @@ class MessagesIT {
     static void stop() {
         if (data != null) {
             data.close();
+        }
+        if (offPath != null) {
+            offPath.close();
         }
     }
 
@@ -101,14 +107,26 @@ class MessagesIT {
         }
     }
 
+    private static final List<String> KEYED_THROUGH_THE_OUTER_QUERY = List.of(
+            "SELECT u.name FROM users u WHERE u.user_id = ? AND EXISTS (SELECT 1 FROM videos v"
+                    + " WHERE v.user_id = u.user_id)",
+            "SELECT u.name FROM users u WHERE u.user_id = ? AND (SELECT count(*) FROM videos v"
+                    + " WHERE v.user_id = u.user_id) > 1");
+
+    @Test
+    void correlatedSubqueryAndExists_singleShardPath_answeredAsOnePostgreSql() throws SQLException {
+        try (Connection c = data.dataSource().getConnection()) {
+            for (String sql : KEYED_THROUGH_THE_OUTER_QUERY) {
+                assertThat(query(c, sql, 4L)).as(sql + " (user 4 has 2 videos)").containsExactly("u4");
+                assertThat(query(c, sql, 3L)).as(sql + " (user 3 has none)").isEmpty();
+            }
+        }
+    }
+
     @Test
     void correlatedSubqueryAndExists_keyFromTheOuterQuery_namesTheSubqueryAndTheRewrite() throws SQLException {
-        try (Connection c = data.dataSource().getConnection()) {
-            for (String sql : List.of(
-                    "SELECT u.name FROM users u WHERE u.user_id = ? AND EXISTS (SELECT 1 FROM videos v"
-                            + " WHERE v.user_id = u.user_id)",
-                    "SELECT u.name FROM users u WHERE u.user_id = ? AND (SELECT count(*) FROM videos v"
-                            + " WHERE v.user_id = u.user_id) > 1")) {
+        try (Connection c = offPath.dataSource().getConnection()) {
+            for (String sql : KEYED_THROUGH_THE_OUTER_QUERY) {
                 assertThatThrownBy(() -> query(c, sql, 2L)).as(sql).isInstanceOf(RefusedStatementException.class)
                         .hasMessageStartingWith("videos: SELECT reads videos in a subquery (EXISTS, IN or a correlated"
                                 + " subquery) whose user_id comes from the outer query")

@@ -25,8 +25,10 @@ import java.util.Calendar;
 
 /**
  * A prepared statement on a node's {@link NodeConnection}; see {@link NodeStatement}. On a replica it keeps the SQL
- * and the parameters bound with {@code setObject} / {@code setNull} (what ShardingSphere binds), so that a read that
- * fails there can be prepared and run once more elsewhere; a statement bound with another setter is not retried.
+ * and the parameters bound with {@code setObject} / {@code setNull} (what ShardingSphere binds) or a scalar setter
+ * ({@code setLong}, {@code setString}, {@code setTimestamp}, ...: what the single-shard path binds; replayed with
+ * {@code setObject}, which pgjdbc maps back to the same setter), so that a read that fails there can be prepared and
+ * run once more elsewhere; a statement bound with another setter (streams, calendars, typed setObject) is not retried.
  * Not thread-safe.
  */
 final class NodePreparedStatement extends NodeStatement implements PreparedStatement {
@@ -34,7 +36,7 @@ final class NodePreparedStatement extends NodeStatement implements PreparedState
     private final PreparedStatement prepared;
     /** The SQL, on a replica only (null on a primary: no retry, nothing recorded). */
     private final String sql;
-    /** setObject / setNull values by index - 1 ({@link #NULL} for setNull), on a replica. */
+    /** Recorded values by index - 1 ({@link #NULL} for setNull or a null value), on a replica. */
     private Object[] params;
     private int[] nullTypes;
     /** The highest parameter index recorded. */
@@ -112,79 +114,79 @@ final class NodePreparedStatement extends NodeStatement implements PreparedState
 
     @Override
     public void setBoolean(int a0, boolean a1) throws SQLException {
-        unrecorded = true;
+        record(a0, a1, java.sql.Types.BOOLEAN);
         prepared.setBoolean(a0, a1);
     }
 
     @Override
     public void setByte(int a0, byte a1) throws SQLException {
-        unrecorded = true;
+        record(a0, a1, java.sql.Types.TINYINT);
         prepared.setByte(a0, a1);
     }
 
     @Override
     public void setShort(int a0, short a1) throws SQLException {
-        unrecorded = true;
+        record(a0, a1, java.sql.Types.SMALLINT);
         prepared.setShort(a0, a1);
     }
 
     @Override
     public void setInt(int a0, int a1) throws SQLException {
-        unrecorded = true;
+        record(a0, a1, java.sql.Types.INTEGER);
         prepared.setInt(a0, a1);
     }
 
     @Override
     public void setLong(int a0, long a1) throws SQLException {
-        unrecorded = true;
+        record(a0, a1, java.sql.Types.BIGINT);
         prepared.setLong(a0, a1);
     }
 
     @Override
     public void setFloat(int a0, float a1) throws SQLException {
-        unrecorded = true;
+        record(a0, a1, java.sql.Types.REAL);
         prepared.setFloat(a0, a1);
     }
 
     @Override
     public void setDouble(int a0, double a1) throws SQLException {
-        unrecorded = true;
+        record(a0, a1, java.sql.Types.DOUBLE);
         prepared.setDouble(a0, a1);
     }
 
     @Override
     public void setBigDecimal(int a0, BigDecimal a1) throws SQLException {
-        unrecorded = true;
+        record(a0, a1, java.sql.Types.NUMERIC);
         prepared.setBigDecimal(a0, a1);
     }
 
     @Override
     public void setString(int a0, String a1) throws SQLException {
-        unrecorded = true;
+        record(a0, a1, java.sql.Types.VARCHAR);
         prepared.setString(a0, a1);
     }
 
     @Override
     public void setBytes(int a0, byte[] a1) throws SQLException {
-        unrecorded = true;
+        record(a0, a1, java.sql.Types.BINARY);
         prepared.setBytes(a0, a1);
     }
 
     @Override
     public void setDate(int a0, Date a1) throws SQLException {
-        unrecorded = true;
+        record(a0, a1, java.sql.Types.DATE);
         prepared.setDate(a0, a1);
     }
 
     @Override
     public void setTime(int a0, Time a1) throws SQLException {
-        unrecorded = true;
+        record(a0, a1, java.sql.Types.TIME);
         prepared.setTime(a0, a1);
     }
 
     @Override
     public void setTimestamp(int a0, Timestamp a1) throws SQLException {
-        unrecorded = true;
+        record(a0, a1, java.sql.Types.TIMESTAMP);
         prepared.setTimestamp(a0, a1);
     }
 
