@@ -20,7 +20,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * method runs on the shard primaries (autocommit off: the layer pins every statement of a transaction to the
  * primaries). With {@link SkyriffDataProperties.ReadOnlyTransactions#REPLICAS} a new {@code @Transactional(readOnly =
  * true)} transaction is no database transaction: its connection stays in autocommit, so each statement reads a replica
- * of its shard, and a write in it would commit at once on the primary. Extend this class (not plain
+ * of its shard (no snapshot across statements), and a write in it is refused before it runs (it would commit at once;
+ * see {@link ReadOnlyStatements}). Extend this class (not plain
  * {@code DataSourceTransactionManager}) when overriding the bean, or after-commit invalidation runs before the commit.
  * Thread-safe.
  */
@@ -45,6 +46,10 @@ public class SkyriffTransactionManager extends DataSourceTransactionManager {
                 throw new CannotCreateTransactionException("skyriff: read-only transaction could not switch to"
                         + " autocommit: " + e.getMessage(), e);
             }
+            // callers get the connection through a holder that refuses writes (they would commit at once); Spring
+            // still releases the original through its own transaction object
+            TransactionSynchronizationManager.unbindResource(obtainDataSource());
+            TransactionSynchronizationManager.bindResource(obtainDataSource(), new ReadOnlyHolder(con));
             return;
         }
         Tx.attach(con, SkyriffTransactionManager::afterCommit);
@@ -104,5 +109,14 @@ public class SkyriffTransactionManager extends DataSourceTransactionManager {
     }
 
     private record Suspended(Object resources, Tx tx) {
+    }
+
+    /** The bound holder of a replica-mode read-only transaction: its connection refuses writes. */
+    private static final class ReadOnlyHolder extends ConnectionHolder {
+        ReadOnlyHolder(Connection con) {
+            super(ReadOnlyStatements.wrap(con));
+            setSynchronizedWithTransaction(true);
+            setTransactionActive(true);
+        }
     }
 }

@@ -125,6 +125,17 @@ class SkyriffBootIT {
     }
 
     @Test
+    void readOnlyTransaction_replicasMode_writeRefusedBeforeItRuns() {
+        long id = 1014;
+        assertThatThrownBy(() -> service.insertInReadOnlyTransaction(id))
+                .rootCause().isInstanceOf(java.sql.SQLException.class)
+                .hasMessageStartingWith("@Transactional(readOnly = true): INSERT statement refused;")
+                .satisfies(e -> assertThat(((java.sql.SQLException) e).getSQLState()).isEqualTo("25006"));
+        assertThat(TestTopology.query(shardOf(id).primary(), "SELECT handle FROM users WHERE user_id = ?", id))
+                .as("nothing written").isNull();
+    }
+
+    @Test
     void rolledBackTransaction_mybatisAndJdbcTemplateInserts_leaveNothing() {
         long first = 1004;
         long second = 1005;

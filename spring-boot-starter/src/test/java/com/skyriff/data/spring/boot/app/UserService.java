@@ -36,6 +36,11 @@ public class UserService {
         return List.of(users.serverOf(userId), users.serverOf(userId));
     }
 
+    @Transactional(readOnly = true)
+    public void insertInReadOnlyTransaction(long userId) {
+        jdbc.update("INSERT INTO users (user_id, handle) VALUES (?, ?)", userId, "read-only");
+    }
+
     /** Inserts through MyBatis and JdbcTemplate, then fails: the transaction must leave nothing. */
     @Transactional
     public void insertTwoThenFail(long first, long second) {
