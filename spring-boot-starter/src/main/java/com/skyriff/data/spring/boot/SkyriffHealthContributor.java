@@ -47,7 +47,7 @@ final class SkyriffHealthContributor implements CompositeHealthContributor {
             b.withDetail("role", s.primary() ? "primary" : "replica").withDetail("up", s.up())
                     .withDetail("lagMillis", s.lagMillis()).withDetail("inRotation", s.inRotation());
             if (s.lastFailure() != null) {
-                b.withDetail("reason", s.lastFailure());
+                b.withDetail("reason", SkyriffEndpoint.maskUrl(s.lastFailure()));
             }
             return b.build();
         };
