@@ -57,4 +57,13 @@ class StartupFailureIT {
         assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START")
                 .contains("no such rules file");
     }
+
+    @Test
+    void startup_unreachablePrimary_failsWithTheLayersMessageNoSecret(CapturedOutput output) {
+        assertThatThrownBy(() -> app("classpath:rules/unreachable.yaml").run())
+                .hasRootCauseInstanceOf(java.net.ConnectException.class);
+        String printed = output.getOut() + output.getErr();
+        assertThat(printed).contains("APPLICATION FAILED TO START").contains("SkyRiff Data could not start: ")
+                .contains("skyriff - ShardingSphere failed to start: Connection refused").doesNotContain("hunter2");
+    }
 }
