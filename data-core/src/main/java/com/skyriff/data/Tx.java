@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ public final class Tx {
 
     private final Connection connection;
     private final List<Runnable> afterCommit = new ArrayList<>(2);
+    private final Consumer<Runnable> externalAfterCommit;
     private boolean finished;
 
     /** A block that returns a value. */
@@ -48,7 +50,57 @@ public final class Tx {
     }
 
     private Tx(Connection connection) {
+        this(connection, null);
+    }
+
+    private Tx(Connection connection, Consumer<Runnable> externalAfterCommit) {
         this.connection = connection;
+        this.externalAfterCommit = externalAfterCommit;
+    }
+
+    /**
+     * For a transaction manager outside the layer (the Spring Boot starter's): makes the transaction already begun on
+     * {@code connection} the calling thread's {@code Tx}, so {@link SkyriffData#inTransaction} blocks join it, the
+     * cache bypasses itself inside it and {@link #afterCommit} actions are handed to {@code afterCommitSink} (which
+     * must run them after that manager's commit only; each action already logs its own failure). End it with
+     * {@link #finish()}.
+     *
+     * @throws IllegalStateException if the thread already runs in a {@code Tx}
+     */
+    public static Tx attach(Connection connection, Consumer<Runnable> afterCommitSink) {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(afterCommitSink, "afterCommitSink");
+        if (CURRENT.get() != null) {
+            throw new IllegalStateException("Tx.attach: the thread already runs in a transaction of the layer;"
+                    + " suspend it first (Tx.suspend())");
+        }
+        Tx tx = new Tx(connection, afterCommitSink);
+        CURRENT.set(tx);
+        return tx;
+    }
+
+    /** Unbinds the calling thread's transaction (an outer one suspended by a new one) and returns it, if any. */
+    public static Optional<Tx> suspend() {
+        Tx tx = CURRENT.get();
+        CURRENT.remove();
+        return Optional.ofNullable(tx);
+    }
+
+    /** Binds a transaction {@link #suspend()} returned to the calling thread again. */
+    public static void resume(Tx tx) {
+        Objects.requireNonNull(tx, "tx");
+        if (tx.finished) {
+            throw new IllegalStateException("Tx.resume: the transaction has already finished");
+        }
+        CURRENT.set(tx);
+    }
+
+    /** Ends an {@link #attach attached} transaction: unbinds it from the thread; later afterCommit calls fail. */
+    public void finish() {
+        finished = true;
+        if (CURRENT.get() == this) {
+            CURRENT.remove();
+        }
     }
 
     /** The transaction's connection; do not commit, roll back or close it: the block's outcome decides. */
@@ -67,6 +119,10 @@ public final class Tx {
         if (finished) {
             throw new IllegalStateException("Tx.afterCommit: the transaction has already finished; register actions"
                     + " inside the inTransaction/useTransaction block");
+        }
+        if (externalAfterCommit != null) {
+            externalAfterCommit.accept(() -> runLogged(action));
+            return;
         }
         afterCommit.add(action);
     }
@@ -115,11 +171,15 @@ public final class Tx {
 
     private void runAfterCommit() {
         for (Runnable action : afterCommit) {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                LOG.warn("after-commit action failed (the transaction is committed): {}", e.toString(), e);
-            }
+            runLogged(action);
+        }
+    }
+
+    private static void runLogged(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.warn("after-commit action failed (the transaction is committed): {}", e.toString(), e);
         }
     }
 }

@@ -147,4 +147,40 @@ class TxIT {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void attach_outsideManagerTransaction_joinedByInTransactionAndAfterCommitHandedToTheSink() throws SQLException {
+        List<Runnable> sink = new ArrayList<>();
+        List<String> ran = new ArrayList<>();
+        try (Connection c = data.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            Tx tx = Tx.attach(c, sink::add);
+            try {
+                assertThat(Tx.current()).containsSame(tx);
+                data.useTransaction(inner -> {
+                    assertThat(inner).as("inTransaction joins the attached transaction").isSameAs(tx);
+                    insert(inner.connection(), 301, "attached");
+                    inner.afterCommit(() -> ran.add("after"));
+                });
+                assertThat(ran).as("the sink owns the action until its manager commits").isEmpty();
+                assertThat(sink).hasSize(1);
+                assertThatThrownBy(() -> Tx.attach(c, sink::add)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageStartingWith("Tx.attach: the thread already runs in a transaction of the layer");
+
+                Tx suspended = Tx.suspend().orElseThrow();
+                assertThat(Tx.isActive()).as("suspended").isFalse();
+                Tx.resume(suspended);
+                assertThat(Tx.current()).containsSame(tx);
+                c.commit();
+            } finally {
+                tx.finish();
+            }
+            assertThat(Tx.isActive()).as("finished").isFalse();
+            sink.forEach(Runnable::run);
+            assertThat(ran).containsExactly("after");
+            assertThat(count(301)).isEqualTo(1);
+            assertThatThrownBy(() -> tx.afterCommit(() -> { })).isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("Tx.afterCommit: the transaction has already finished");
+        }
+    }
 }

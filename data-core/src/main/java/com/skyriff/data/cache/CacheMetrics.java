@@ -55,7 +55,7 @@ final class CacheMetrics {
 
     static Counter counter(MeterRegistry registry, String name, Tags tags) {
         return registry == null ? new NoopCounter(new Meter.Id(name, tags, null, null, Meter.Type.COUNTER))
-                : registry.counter(name, tags);
+                : Counter.builder(name).tags(tags).register(registry);  // not counter(String, Tags): Micrometer 1.17+ only
     }
 
     static Timer timer(MeterRegistry registry, String name, Tags tags) {

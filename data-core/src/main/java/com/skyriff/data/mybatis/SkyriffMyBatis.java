@@ -32,6 +32,8 @@ import org.apache.ibatis.mapping.Environment;
 import org.apache.ibatis.mapping.SqlCommandType;
 import org.apache.ibatis.plugin.Interceptor;
 import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.ExecutorType;
+import org.apache.ibatis.session.defaults.DefaultSqlSession;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.apache.ibatis.session.SqlSessionFactoryBuilder;
@@ -60,10 +62,13 @@ public final class SkyriffMyBatis {
     private final Set<String> primaryOnly;
     private final Map<Method, CachePlan> cachePlans;
     private final Map<Method, KeyRoute> keyRoutes;
+    /** Sessions managed elsewhere (mybatis-spring): mappers wrap the caller's mapper, see {@link #mapper(Class, Object)}. */
+    private final boolean external;
 
     private SkyriffMyBatis(SkyriffData data, SqlSessionFactory factory, Set<String> primaryOnly,
-                           Map<Method, CachePlan> cachePlans, Map<Method, KeyRoute> keyRoutes) {
+                           Map<Method, CachePlan> cachePlans, Map<Method, KeyRoute> keyRoutes, boolean external) {
         this.data = data;
+        this.external = external;
         this.cachePlans = Map.copyOf(cachePlans);
         this.keyRoutes = Map.copyOf(keyRoutes);
         this.factory = factory;
@@ -121,11 +126,37 @@ public final class SkyriffMyBatis {
      * otherwise runs in its own autocommit session.
      */
     public <T> T mapper(Class<T> type) {
+        if (external) {
+            throw new IllegalStateException("mapper(" + type.getSimpleName() + "): this SkyriffMyBatis was built over a"
+                    + " factory whose sessions are managed elsewhere (buildOver); use mapper(type, delegate)");
+        }
         if (!factory.getConfiguration().hasMapper(type)) {
             throw new IllegalArgumentException("mapper " + type.getName() + " is not registered; add it with "
                     + "SkyriffMyBatis.builder(data).mapper(" + type.getSimpleName() + ".class)");
         }
-        InvocationHandler handler = new MapperCall<>(type);
+        InvocationHandler handler = new MapperCall<>(type, null);
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+    }
+
+    /**
+     * Wraps a mapper whose sessions and transactions are managed elsewhere (mybatis-spring's {@code MapperFactoryBean}
+     * over a {@link #buildOver} factory) with the layer's {@link Cached}, {@link Invalidates} and {@link KeyRouted}
+     * behaviour: a call that none of them applies to goes to {@code delegate} unchanged; a {@link KeyRouted} call
+     * outside a transaction runs on the node its user id routes to, in its own autocommit session of the same MyBatis
+     * configuration. {@link PrimaryOnly} is the configuration's interceptor and needs no wrapping. Transactions
+     * are seen through {@link Tx} (the manager must {@link Tx#attach} its transactions). Thread-safe if the delegate is.
+     */
+    public <T> T mapper(Class<T> type, T delegate) {
+        Objects.requireNonNull(delegate, "delegate");
+        if (!factory.getConfiguration().hasMapper(type)) {
+            throw new IllegalArgumentException("mapper " + type.getName() + " is not registered; add it with "
+                    + "SkyriffMyBatis.builder(data).mapper(" + type.getSimpleName() + ".class)");
+        }
+        if (cachePlans.keySet().stream().noneMatch(m -> m.getDeclaringClass().isAssignableFrom(type))
+                && keyRoutes.keySet().stream().noneMatch(m -> m.getDeclaringClass().isAssignableFrom(type))) {
+            return delegate;  // nothing to add: no proxy on the call path
+        }
+        InvocationHandler handler = new MapperCall<>(type, delegate);
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
     }
 
@@ -143,6 +174,10 @@ public final class SkyriffMyBatis {
      * commit only.
      */
     public <R> R inTransaction(Function<SqlSession, R> work) {
+        if (external) {
+            throw new IllegalStateException("inTransaction: this SkyriffMyBatis was built over a factory whose"
+                    + " transactions are managed elsewhere (buildOver); use that manager (e.g. @Transactional)");
+        }
         SqlSession outer = SESSION.get();
         if (outer != null) {
             return work.apply(outer);
@@ -258,9 +293,11 @@ public final class SkyriffMyBatis {
 
     private final class MapperCall<T> implements InvocationHandler {
         private final Class<T> type;
+        private final T delegate;
 
-        MapperCall(Class<T> type) {
+        MapperCall(Class<T> type, T delegate) {
             this.type = type;
+            this.delegate = delegate;
         }
 
         @Override
@@ -281,6 +318,9 @@ public final class SkyriffMyBatis {
         }
 
         Object direct(Method method, Object[] args) throws Throwable {
+            if (delegate != null) {
+                return external(method, args);
+            }
             try {
                 SqlSession joined = SESSION.get();
                 if (joined != null) {
@@ -302,6 +342,24 @@ public final class SkyriffMyBatis {
                 try (SqlSession session = factory.openSession(true)) {
                     return method.invoke(session.getMapper(type), args);
                 }
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+
+        private Object external(Method method, Object[] args) throws Throwable {
+            try {
+                KeyRoute route = Tx.isActive() ? null : keyRoutes.get(method);
+                if (route != null && route.applies()) {
+                    KeyRouter.Target target = route.target(args);
+                    Configuration cfg = factory.getConfiguration();
+                    try (Connection c = target.dataSource().getConnection();
+                         SqlSession session = new DefaultSqlSession(cfg, cfg.newExecutor(
+                                 new TxAwareTransactionFactory().newTransaction(c), ExecutorType.SIMPLE), true)) {
+                        return method.invoke(session.getMapper(type), args);
+                    }
+                }
+                return method.invoke(delegate, args);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
@@ -363,8 +421,27 @@ public final class SkyriffMyBatis {
             cfg.setMapUnderscoreToCamelCase(true);
             // generated keys come from ShardingSphere's key generator; RETURNING through execute() is not supported
             cfg.setUseGeneratedKeys(false);
+            return finish(cfg, null);
+        }
+
+        /**
+         * The layer's features over a factory built elsewhere whose data source is {@code data.dataSource()} (e.g. by
+         * mybatis-spring-boot-starter): registers the mappers in its configuration where missing, adds the
+         * {@link PrimaryOnly} interceptor to it and plans the {@link Cached}/{@link Invalidates}/{@link KeyRouted}
+         * methods; wrap each mapper the other framework builds with {@link SkyriffMyBatis#mapper(Class, Object)}.
+         * Its own {@code mapper(Class)} and {@code inTransaction} are not available: the other framework owns sessions
+         * and transactions.
+         */
+        public SkyriffMyBatis buildOver(SqlSessionFactory external) {
+            Objects.requireNonNull(external, "external");
+            return finish(external.getConfiguration(), external);
+        }
+
+        private SkyriffMyBatis finish(Configuration cfg, SqlSessionFactory external) {
             for (Class<?> m : mappers) {
-                cfg.addMapper(m);
+                if (!cfg.hasMapper(m)) {
+                    cfg.addMapper(m);
+                }
                 primaryOnly.addAll(primaryOnlyIds(m));
             }
             customizers.forEach(c -> c.accept(cfg));
@@ -386,7 +463,8 @@ public final class SkyriffMyBatis {
                 }
             }
             Map<Method, KeyRoute> routes = keyRoutes(cfg);
-            return new SkyriffMyBatis(data, new SqlSessionFactoryBuilder().build(cfg), primaryOnly, plans, routes);
+            SqlSessionFactory factory = external != null ? external : new SqlSessionFactoryBuilder().build(cfg);
+            return new SkyriffMyBatis(data, factory, primaryOnly, plans, routes, external != null);
         }
 
         /**

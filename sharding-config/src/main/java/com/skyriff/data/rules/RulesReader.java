@@ -57,7 +57,8 @@ public final class RulesReader {
     static final List<String> SINGLE_FLIGHT_KEYS = List.of("lease-ms", "wait-ms");
     static final List<String> ENTITY_KEYS = List.of("version", "ttl-seconds", "jitter", "negative-ttl-seconds",
             "near-cache", "near-cache-size", "near-ttl-seconds");
-    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    // ${NAME}: an environment variable, or (through a resolver such as Spring's Environment) a dotted property name
+    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.-]*)}");
 
     private final String source;
     private final Function<String, String> env;
