@@ -408,12 +408,32 @@ public final class Report {
                 : "**JIT not settled within " + fmt(bound) + " s in " + unsettled + " of " + all + " fork warm-ups**";
     }
 
+    /** A target of the headline: held ({@link #held}), then listed among the verdicts and in the headline table. */
     private void headline(String issue, Verdict v, Optional<?>... runs) {
-        List<Run> rs = new ArrayList<>();
-        for (Optional<?> r : runs) {
-            r.ifPresent(x -> rs.add((Run) x));
+        headline.add(held(issue, v, runs(runs)));
+    }
+
+    /**
+     * The headline row of a verdict, added to the verdicts: a verdict that would be conclusive is not when one of its
+     * runs had a fork whose JIT did not settle within its bound and whose measured iterations are not flat either
+     * (the figure may still be moving).
+     */
+    private Headline held(String issue, Verdict v, List<Run> runs) {
+        if (v.met() != null && v.conclusive() != null && v.conclusive().startsWith("yes")) {
+            for (Run r : runs) {
+                long unsettled = extra.settles(r).stream().filter(s -> s.monitored() && !s.settled()).count();
+                double change = change(r);
+                if (unsettled > 0 && !Double.isNaN(change) && Math.abs(change) > FLAT) {
+                    v = v.withConclusive("no: " + r.benchmark() + "." + r.method() + " " + new java.util.TreeMap<>(
+                            r.params()) + ": the JIT did not settle within its bound in " + unsettled + " fork"
+                            + (unsettled == 1 ? "" : "s") + " and the measured iterations are not flat ("
+                            + flatness(r).replace(" (**not flat**)", "") + " first to last)");
+                    break;
+                }
+            }
         }
-        headline.add(new Headline(issue, v, List.copyOf(rs)));
+        verdicts.add(v);
+        return new Headline(issue, v, runs);
     }
 
     private void pointRead() {
@@ -450,7 +470,6 @@ public final class Report {
         Optional<Run> r = results.find(benchmark, "access=LAYER");
         double ratio = ratio(r, base);
         Verdict v = atMost(title + " layer / raw", r, base, LAYER_RATIO);
-        verdicts.add(v);
         headline("#11", v, r, base);
         if (!Double.isNaN(ratio)) {
             bars.add(new Chart.Bar(label + " layer/raw", ratio, LAYER_RATIO, true));
@@ -470,7 +489,6 @@ public final class Report {
         Optional<Run> layer = results.find("RangeReadBenchmark", "access=LAYER");
         double ratio = ratio(layer, union);
         Verdict v = atMost("3-month range layer / raw UNION ALL", layer, union, LAYER_RATIO);
-        verdicts.add(v);
         headline("#11", v, layer, union);
         if (!Double.isNaN(ratio)) {
             bars.add(new Chart.Bar("3. range layer/raw", ratio, LAYER_RATIO, true));
@@ -579,7 +597,6 @@ public final class Report {
             md.append("| ").append(st).append(" | ").append(fmt(v[0])).append(" | ").append(fmt(v[1])).append(" | ")
                     .append(fmt(v[2])).append(" | ").append(fmtRatio(ratio)).append(" |\n");
             Verdict flat = atMost("Routing " + st + ": planning 64x36 / 2x12", wide, narrow, ROUTING_FLAT);
-            verdicts.add(flat);
             headline("#11", flat, wide, narrow);
             if (!Double.isNaN(ratio)) {
                 bars.add(new Chart.Bar("5. routing " + st.toLowerCase(Locale.ROOT) + " 64x36/2x12", ratio,
@@ -644,22 +661,19 @@ public final class Report {
             Optional<Run> raw = mixedRun("MixedWorkloadBenchmark", "RAW", t);
             Verdict ratio = throughputRatio("Mixed workload at " + t + " threads: layer/raw operations/s", layer, raw,
                     MIXED_RATIO);
-            verdicts.add(ratio);
-            headline.add(order++, new Headline("#11, #12", ratio, runs(layer, raw)));
+            headline.add(order++, held("#11, #12", ratio, runs(layer, raw)));
             layer.ifPresent(l -> raw.ifPresent(b -> bars.add(new Chart.Bar("6. mixed " + t + " thr layer/raw ops",
                     b.seconds() / l.seconds(), MIXED_RATIO, false))));
             Verdict p99 = p99("Mixed workload at " + t + " threads: layer p99", layer,
                     t == 8 ? MIXED_P99_MS_8 : MIXED_P99_MS_32);
-            verdicts.add(p99);
-            headline.add(order++, new Headline("#12", p99, runs(layer)));
+            headline.add(order++, held("#12", p99, runs(layer)));
         }
         for (int t : List.of(8, 32)) {
             Optional<Run> layer = mixedRun("MixedWorkloadBenchmark", "LAYER", t);
             Optional<Run> raw = mixedRun("MixedWorkloadBenchmark", "RAW", t);
             Verdict cpu = cpuRatio("Client-JVM CPU per mixed operation at " + t + " threads, layer / raw twin", layer,
                     raw, CPU_RATIO);
-            verdicts.add(cpu);
-            headline.add(order++, new Headline("#11", cpu, runs(layer, raw)));
+            headline.add(order++, held("#11", cpu, runs(layer, raw)));
         }
     }
 
@@ -879,7 +893,6 @@ public final class Report {
         Optional<Run> layer1 = results.findMethod("WalletBenchmark", "threads001", "move=LAYER_TRANSACTION");
         Optional<Run> raw1 = results.findMethod("WalletBenchmark", "threads001", "move=RAW_TRANSACTION");
         Verdict v = atMost("Single-shard wallet transaction (1 thread) layer / raw", layer1, raw1, WALLET_RATIO);
-        verdicts.add(v);
         headline("#11", v, layer1, raw1);
         Optional<Run> layer = results.findMethod("WalletBenchmark", "threads008", "move=LAYER_TRANSACTION");
         Optional<Run> raw8 = results.findMethod("WalletBenchmark", "threads008", "move=RAW_TRANSACTION");
@@ -942,7 +955,7 @@ public final class Report {
                 + (ceilings.isEmpty() ? "C-tool ceilings not measured" : String.join(", ", ceilings));
         Verdict v = new Verdict("Mixed workload's absolute figure beside the C-tool ceiling of the same machine",
                 measured, null, l8.isPresent() || l32.isPresent() || !ceilings.isEmpty() ? "reported" : "");
-        headline.add(new Headline("#12", v, runs(l8, l32, ceilingRun)));
+        headline.add(held("#12", v, runs(l8, l32, ceilingRun)));
     }
 
     private void limit() {

@@ -542,4 +542,27 @@ class ReportTest {
         assertThat(report.markdown()).contains("| #11 | Client-JVM CPU per mixed operation at 8 threads, layer / raw twin"
                 + " <= 1.30x | 1.51x (153 vs 102 µs) | **missed** (missed by 16 % (1.51x vs 1.30x)) |");
     }
+
+    @Test
+    void headline_forkNotSettledAndIterationsNotFlat_holdsAConclusiveVerdict_settledOrFlat_doesNot() {
+        String json = "[" + String.join(",",
+                mixed("MixedWorkloadBenchmark", 8, "RAW", 3, 2.0, "0.01", 10.0, null),
+                mixed("MixedWorkloadBenchmark", 8, "LAYER", 3, 2.1, "0.01", 12.0, null)) + "]";
+        String moving = String.join("\n",
+                settle("MixedWorkloadBenchmark.threads008", "LAYER", 7, false),
+                iteration("MixedWorkloadBenchmark.threads008", "LAYER", 8, 7, 1, 1.0, 1000, ""),
+                iteration("MixedWorkloadBenchmark.threads008", "LAYER", 8, 7, 2, 1.0, 1200, ""));
+        String flat = moving.replace("1200", "1010");
+
+        Report held = new Report(Results.parse(json), Extra.parse(moving), List.of(), "run.json", "chart.svg");
+        Report kept = new Report(Results.parse(json), Extra.parse(flat), List.of(), "run.json", "chart.svg");
+
+        assertThat(held.verdicts()).filteredOn(v -> v.target().startsWith("Mixed workload at 8 threads: layer/raw"))
+                .singleElement().satisfies(v -> assertThat(v.conclusive()).isEqualTo("no:"
+                        + " MixedWorkloadBenchmark.threads008 {service=LAYER}: the JIT did not settle within its bound in"
+                        + " 1 fork and the measured iterations are not flat (+20 % first to last)"));
+        assertThat(held.markdown()).contains("| **not conclusive**: MixedWorkloadBenchmark.threads008 {service=LAYER}:");
+        assertThat(kept.verdicts()).filteredOn(v -> v.target().startsWith("Mixed workload at 8 threads: layer/raw"))
+                .singleElement().satisfies(v -> assertThat(v.conclusive()).startsWith("yes: "));
+    }
 }
