@@ -188,6 +188,11 @@ run_part() {
     echo "[run.sh] part $name, step $(step_text "$s"); starting $(date -u '+%H:%M UTC')"
     (cd benchmarks && SKYRIFF_BENCH_SETTLE_MAX_S=$settle java -cp "$classpath" org.openjdk.jmh.Main "$regex" \
       "${opts[@]}" -rff "$tmp.$n.json" "$@")
+    local ran
+    ran=$(grep -c '"benchmark" *:' "$tmp.$n.json" || true)
+    if [ "$ran" != "$trials" ]; then
+      echo "[run.sh] note: step $label ran $ran trials, its estimate assumed $trials (update steps_of in run.sh)" >&2
+    fi
   done < <(steps_of "$name")
   local took=$(( ($(date +%s) - started_epoch) / 60 ))
   local jsons=()
