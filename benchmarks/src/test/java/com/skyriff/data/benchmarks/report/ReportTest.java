@@ -565,4 +565,16 @@ class ReportTest {
         assertThat(kept.verdicts()).filteredOn(v -> v.target().startsWith("Mixed workload at 8 threads: layer/raw"))
                 .singleElement().satisfies(v -> assertThat(v.conclusive()).startsWith("yes: "));
     }
+
+    @Test
+    void wallet_singleShardTransaction_layerOverRawAtOneThread_againstIssue11sTarget() {
+        String json = "[" + String.join(",",
+                run("WalletBenchmark.threads001", "avgt", 1, "\"move\":\"RAW_TRANSACTION\"", 1000.0, "10", "us/op", ""),
+                run("WalletBenchmark.threads001", "avgt", 1, "\"move\":\"LAYER_TRANSACTION\"", 1050.0, "10", "us/op",
+                        "")).replace("\"forks\":1,", "\"forks\":3,") + "]";
+        Report report = new Report(Results.parse(json), List.of(), "run.json", "chart.svg");
+
+        assertThat(report.markdown()).contains("| #11 | Single-shard wallet transaction (1 thread) layer / raw <= 1.10x |"
+                + " 1.05x | **met** | this run | not recorded |");
+    }
 }
