@@ -321,6 +321,11 @@ class ReportTest {
 
     // ---- parts of a full run ----
 
+    /** RAW and LAYER at 8 threads, 3 forks each, 0.95x apart with narrow intervals. */
+    static final String MIXED_8_THREADS_3_FORKS = String.join(",",
+            mixed("MixedWorkloadBenchmark", 8, "RAW", 3, 2.0, "0.01", 10.0, null),
+            mixed("MixedWorkloadBenchmark", 8, "LAYER", 3, 2.1, "0.01", 12.0, null));
+
     static final String NEW = "bbbbbbb1111111111111111111111111111111111";
     static final String OLD = "aaaaaaa2222222222222222222222222222222222";
 
@@ -339,9 +344,7 @@ class ReportTest {
 
     /** The newest part (headline) and an older one (routing) whose layer code differs. */
     static Parts twoParts(Parts.Git git) {
-        String headline = "[" + String.join(",",
-                mixed("MixedWorkloadBenchmark", 8, "RAW", 3, 2.0, "0.01", 10.0, null),
-                mixed("MixedWorkloadBenchmark", 8, "LAYER", 3, 2.1, "0.01", 12.0, null),
+        String headline = "[" + String.join(",", MIXED_8_THREADS_3_FORKS,
                 run("PointReadBenchmark.pointRead", "avgt", 1, "\"access\":\"RAW\"", 100.0, "2.5", "us/op", ""),
                 run("PointReadBenchmark.pointRead", "avgt", 1, "\"access\":\"LAYER\"", 250.0, "5.0", "us/op", "")) + "]";
         String headlineExtra = String.join("\n",
@@ -516,9 +519,7 @@ class ReportTest {
 
     @Test
     void cpuVerdict_clientJvmCpuPerOperation_layerOverRawTwin_conclusiveFromEveryForkPairing() {
-        String json = "[" + String.join(",",
-                mixed("MixedWorkloadBenchmark", 8, "RAW", 3, 2.0, "0.01", 10.0, null),
-                mixed("MixedWorkloadBenchmark", 8, "LAYER", 3, 2.1, "0.01", 12.0, null)) + "]";
+        String json = "[" + MIXED_8_THREADS_3_FORKS + "]";
         List<String> lines = new ArrayList<>();
         double[] layer = {150, 150, 160};
         double[] raw = {100, 100, 105};
@@ -545,9 +546,7 @@ class ReportTest {
 
     @Test
     void headline_forkNotSettledAndIterationsNotFlat_holdsAConclusiveVerdict_settledOrFlat_doesNot() {
-        String json = "[" + String.join(",",
-                mixed("MixedWorkloadBenchmark", 8, "RAW", 3, 2.0, "0.01", 10.0, null),
-                mixed("MixedWorkloadBenchmark", 8, "LAYER", 3, 2.1, "0.01", 12.0, null)) + "]";
+        String json = "[" + MIXED_8_THREADS_3_FORKS + "]";
         String moving = String.join("\n",
                 settle("MixedWorkloadBenchmark.threads008", "LAYER", 7, false),
                 iteration("MixedWorkloadBenchmark.threads008", "LAYER", 8, 7, 1, 1.0, 1000, ""),
