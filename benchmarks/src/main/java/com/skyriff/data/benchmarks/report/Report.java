@@ -352,10 +352,22 @@ public final class Report {
             Verdict v = h.verdict();
             boolean measured = v.met() != null || "reported".equals(v.detail());
             md.append("| ").append(h.issue()).append(" | ").append(v.target()).append(" | ").append(v.measured())
-                    .append(" | ").append(headlineVerdict(v)).append(" | ").append(measured ? partOf(h.runs()) : "-")
+                    .append(" | ").append(headlineVerdict(v) + (measured ? "" : " (`benchmarks/run.sh part "
+                            + partMeasuring(v.target()) + "`)")).append(" | ").append(measured ? partOf(h.runs()) : "-")
                     .append(" | ").append(measured ? steadyStateOf(h.runs()) : "-").append(" |\n");
         }
         md.append('\n');
+    }
+
+    /** The part of {@code benchmarks/run.sh} that measures a headline target (the parts are defined there). */
+    static String partMeasuring(String target) {
+        if (target.startsWith("Routing")) {
+            return "routing";
+        }
+        if (target.contains("wallet")) {
+            return "wallet";
+        }
+        return target.contains("C-tool ceiling") ? "headline` and `ceiling" : "headline";
     }
 
     /** met / missed / not conclusive (why) / not measured in this run / reported. */

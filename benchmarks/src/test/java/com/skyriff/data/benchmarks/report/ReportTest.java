@@ -281,7 +281,10 @@ class ReportTest {
         Report report = new Report(Results.parse(SAMPLE), List.of(), "run.json", "chart.svg");
 
         assertThat(report.markdown()).contains("| LAYER | not measured in this run |")
-                .contains("| #11 | 3-month range layer / raw UNION ALL <= 1.05x | - | not measured in this run | - | - |")
+                .contains("| #11 | 3-month range layer / raw UNION ALL <= 1.05x | - | not measured in this run"
+                        + " (`benchmarks/run.sh part headline`) | - | - |")
+                .contains("| Routing POINT: planning 64x36 / 2x12 <= 1.10x | - | not measured in this run"
+                        + " (`benchmarks/run.sh part routing`) |")
                 .doesNotContain("| RAW_TRIPS |");
         assertThat(report.verdicts()).filteredOn(v -> v.target().startsWith("Routing POINT")).singleElement()
                 .satisfies(v -> assertThat(v.status()).isEqualTo("not measured in this run"));
