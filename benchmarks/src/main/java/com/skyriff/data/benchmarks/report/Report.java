@@ -993,7 +993,15 @@ public final class Report {
                     ? "Throughput still grows at " + last + " threads (by " + pct(GROWS) + " or more per step)"
                     : "Throughput stops growing at " + knee.threads() + " client thread" + (knee.threads() == 1 ? "" : "s")
                     + " (the next step adds less"
-                    + " than " + pct(GROWS) + ")").append("; ").append(cpuSplit(knee)).append(".\n");
+                    + " than " + pct(GROWS) + ")").append("; ").append(cpuSplit(knee)).append('.');
+            List<Integer> missing = new ArrayList<>(CURVE);
+            runs.forEach(r -> missing.remove(Integer.valueOf(r.threads())));
+            if (!missing.isEmpty()) {
+                md.append(" Not measured in this run at ").append(missing).append(" threads (`benchmarks/run.sh part")
+                        .append(missing.stream().allMatch(t -> t < 8) ? " curve" : " headline` / `curve")
+                        .append("`): the limit may lie between the thread counts measured.");
+            }
+            md.append('\n');
         }
         md.append("\nCeilings measured in the same run on the suite's own servers:\n\n")
                 .append("| what | clients | per second |\n|---|---:|---:|\n");

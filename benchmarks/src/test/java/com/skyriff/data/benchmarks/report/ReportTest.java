@@ -239,7 +239,8 @@ class ReportTest {
         assertThat(md).contains("- `LAYER`: operations/s by client threads 1: 1,000, 2: 1,800, 4: 1,900. Throughput"
                 + " stops growing at 2 client threads (the next step adds less than 10 %); CPU there: 2.000 cores busy"
                 + " of 2 (client JVM 75 %, primaries' backends 15 %, replicas' backends 8 %, replication 2 %,"
-                + " PostgreSQL background 1 %, Redis 0 %).");
+                + " PostgreSQL background 1 %, Redis 0 %). Not measured in this run at [8, 32] threads"
+                + " (`benchmarks/run.sh part headline` / `curve`): the limit may lie between the thread counts measured.");
         assertThat(md).contains("- `RAW`: the mixed workload was not measured in this run.");
     }
 
