@@ -187,7 +187,7 @@ run_part() {
     n=$((n + 1))
     echo "[run.sh] part $name, step $(step_text "$s"); starting $(date -u '+%H:%M UTC')"
     (cd benchmarks && SKYRIFF_BENCH_SETTLE_MAX_S=$settle java -cp "$classpath" org.openjdk.jmh.Main "$regex" \
-      "${opts[@]}" -rff "$tmp.$n.json" "$@")
+      "${opts[@]}" -rff "$tmp.$n.json" "$@" </dev/null)  # stdin: the steps being read
     local ran
     ran=$(grep -c '"benchmark" *:' "$tmp.$n.json" || true)
     if [ "$ran" != "$trials" ]; then
