@@ -28,6 +28,7 @@
 # Beside JMH's JSON the benchmarks write a sidecar file (<result>-extra.jsonl: steady-state warm-ups and whether the
 # JIT settled within its bound, per-iteration operations and CPU time by process group, the pgbench / redis-benchmark
 # ceilings); the report reads both.
+# SKYRIFF_BENCH_DRY_RUN=1 benchmarks/run.sh part <name> prints the part's JMH commands and runs nothing.
 # Knobs (environment, inherited by JMH's forks): SKYRIFF_BENCH_SETTLE_MAX_S (bound of the steady-state warm-up; each
 # part sets its own, this overrides them all), SKYRIFF_BENCH_CEILING_S (seconds per C-tool run, default 10),
 # SKYRIFF_BENCH_CEILING_CLIENTS (default 1,8,32), SKYRIFF_BENCH_PGBENCH_SCALE (default 10), SKYRIFF_BENCH_RESULTS
@@ -185,6 +186,11 @@ run_part() {
     [ -n "$extra" ] && opts+=($extra)
     settings+=("$label: ${opts[*]}, settle bound ${settle} s")
     n=$((n + 1))
+    if [ -n "${SKYRIFF_BENCH_DRY_RUN:-}" ]; then
+      echo "[run.sh] dry run, part $name, step $label: (cd benchmarks && SKYRIFF_BENCH_SETTLE_MAX_S=$settle java -cp ..." \
+        "org.openjdk.jmh.Main '$regex' ${opts[*]} -rff $tmp.$n.json $*)"
+      continue
+    fi
     echo "[run.sh] part $name, step $(step_text "$s"); starting $(date -u '+%H:%M UTC')"
     (cd benchmarks && SKYRIFF_BENCH_SETTLE_MAX_S=$settle java -cp "$classpath" org.openjdk.jmh.Main "$regex" \
       "${opts[@]}" -rff "$tmp.$n.json" "$@" </dev/null)  # stdin: the steps being read
@@ -194,6 +200,7 @@ run_part() {
       echo "[run.sh] note: step $label ran $ran trials, its estimate assumed $trials (update steps_of in run.sh)" >&2
     fi
   done < <(steps_of "$name")
+  [ -z "${SKYRIFF_BENCH_DRY_RUN:-}" ] || return 0
   local took=$(( ($(date +%s) - started_epoch) / 60 ))
   local jsons=()
   for ((k = 1; k <= n; k++)); do jsons+=("$tmp.$k.json"); done
@@ -279,6 +286,10 @@ case "$mode" in
       exit 2
     fi
     shift
+    if [ -n "${SKYRIFF_BENCH_DRY_RUN:-}" ]; then
+      run_part "$name" "$@"
+      exit 0
+    fi
     build
     run_part "$name" "$@"
     report
