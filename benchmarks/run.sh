@@ -59,7 +59,11 @@ layer_code=(data-core sharding-config schema examples/src/main)
 # its month tables and the replicas catching up, the layer's start (ShardingSphere), the seeded rows (Fixture): about
 # 35 s on this 2-core machine, from reading the code and one run with smoke settings (the Fixture prints its split:
 # "[fixture] topology .. s, schema + layer .. s, seed .. s"). The wide layouts (routing, startup) seed nothing.
-fork_overhead=${SKYRIFF_BENCH_FORK_OVERHEAD_S:-35}
+# A part records its forks' real start-up in its .env ("fork start-up: N s mean over M forks"): the newest such record
+# replaces the 35 s (plus 3 s for the JVM and JMH), so the estimates follow the machine.
+recorded_startup=$(ls -t "${SKYRIFF_BENCH_RESULTS:-benchmarks/results}"/parts/*.env 2>/dev/null | head -n 20 \
+  | xargs -r grep -h '^fork start-up: ' 2>/dev/null | head -n1 | awk '{print $3 + 3}' || true)
+fork_overhead=${SKYRIFF_BENCH_FORK_OVERHEAD_S:-${recorded_startup:-35}}
 wide_overhead=${SKYRIFF_BENCH_WIDE_OVERHEAD_S:-30}
 # A data reset before each iteration of the data-changing benchmarks (delete, truncate, vacuum, replicas catch up).
 reset_s=2
@@ -193,7 +197,7 @@ run_part() {
     fi
     echo "[run.sh] part $name, step $(step_text "$s"); starting $(date -u '+%H:%M UTC')"
     (cd benchmarks && SKYRIFF_BENCH_SETTLE_MAX_S=$settle java -cp "$classpath" org.openjdk.jmh.Main "$regex" \
-      "${opts[@]}" -rff "$tmp.$n.json" "$@" </dev/null)  # stdin: the steps being read
+      "${opts[@]}" -rff "$tmp.$n.json" "$@" </dev/null) | tee "$tmp.$n.log"  # stdin: the steps being read
     local ran
     ran=$(grep -c '"benchmark" *:' "$tmp.$n.json" || true)
     if [ "$ran" != "$trials" ]; then
@@ -205,6 +209,10 @@ run_part() {
   local jsons=()
   for ((k = 1; k <= n; k++)); do jsons+=("$tmp.$k.json"); done
   java -cp benchmarks/target/classes com.skyriff.data.benchmarks.report.Report --concat "$tmp.json" "${jsons[@]}"
+  # each fork's Fixture prints "[fixture] topology 15.6 s, schema + layer 18.7 s, seed 2.3 s"
+  local startup
+  startup=$(cat "$tmp".*.log | awk '/^\[fixture\] topology/ {gsub(",", ""); n++; t += $3 + $8 + $11}
+    END { if (n) printf "%.0f s mean over %d forks (topology + schema + layer + seed; the JVM adds a few s)", t / n, n }')
   {
     echo "part: $name"
     echo "commit: $(git rev-parse HEAD 2>/dev/null || echo unknown)"
@@ -215,13 +223,14 @@ run_part() {
     echo "settings: ${settings[*]}"
     unset IFS
     echo "layer code: $dirty uncommitted file(s) in ${layer_code[*]} when it ran"
+    [ -z "$startup" ] || echo "fork start-up: $startup"
     echo "$before"
     environment after
   } > "$tmp.env"
   mv "$tmp.json" "$parts_dir/$name.json"
   if [ -f "$tmp-extra.jsonl" ]; then mv "$tmp-extra.jsonl" "$parts_dir/$name-extra.jsonl"; else rm -f "$parts_dir/$name-extra.jsonl"; fi
   mv "$tmp.env" "$parts_dir/$name.env"
-  rm -f "${jsons[@]}"
+  rm -f "${jsons[@]}" "$tmp".*.log
   echo "[run.sh] part $name done in $took min (estimated $(( $(part_seconds "$name") / 60 )) min): $parts_dir/$name.json"
 }
 
