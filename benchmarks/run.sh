@@ -219,9 +219,7 @@ run_part() {
     echo "started: $started"
     echo "finished: $(date -u '+%Y-%m-%d %H:%M UTC') (took $took min)"
     echo "estimated: $estimate"
-    local IFS=';'
-    echo "settings: ${settings[*]}"
-    unset IFS
+    echo "settings: $(printf '%s; ' "${settings[@]}" | sed 's/; $//')"
     echo "layer code: $dirty uncommitted file(s) in ${layer_code[*]} when it ran"
     [ -z "$startup" ] || echo "fork start-up: $startup"
     echo "$before"
