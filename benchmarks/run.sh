@@ -209,7 +209,7 @@ run_part() {
   local jsons=()
   for ((k = 1; k <= n; k++)); do jsons+=("$tmp.$k.json"); done
   java -cp benchmarks/target/classes com.skyriff.data.benchmarks.report.Report --concat "$tmp.json" "${jsons[@]}"
-  # each fork's Fixture prints "[fixture] topology 15.6 s, schema + layer 18.7 s, seed 2.3 s"
+  # each fork's Fixture prints "[fixture] topology T s, schema + layer L s, seed S s"
   local startup
   startup=$(cat "$tmp".*.log | awk '/^\[fixture\] topology/ {gsub(",", ""); n++; t += $3 + $8 + $11}
     END { if (n) printf "%.0f s mean over %d forks (topology + schema + layer + seed; the JVM adds a few s)", t / n, n }')
