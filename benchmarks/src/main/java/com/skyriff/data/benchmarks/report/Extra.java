@@ -20,12 +20,12 @@ final class Extra {
 
     /** One trial's steady-state warm-up in one fork. */
     record Settle(String benchmark, String method, Map<String, String> params, long fork, double seconds,
-                  boolean settled, boolean monitored, double compileMs, double boundSeconds) {
+                  boolean settled, boolean monitored, double compileMs, double boundSeconds, String part) {
     }
 
     /** One iteration of one trial in one fork. */
     record Iteration(String benchmark, String method, Map<String, String> params, long fork, boolean measured,
-                     int index, double seconds, double ops, Map<String, Double> cpuMs) {
+                     int index, double seconds, double ops, Map<String, Double> cpuMs, String part) {
         double opsPerSecond() {
             return seconds > 0 ? ops / seconds : Double.NaN;
         }
@@ -81,7 +81,7 @@ final class Extra {
                     settles.add(new Settle(bm[0], bm[1], params(m), num(m.get("fork")).longValue(),
                             num(m.get("seconds")), Boolean.TRUE.equals(m.get("settled")),
                             !Boolean.FALSE.equals(m.get("monitored")), num(m.get("compileMs")),
-                            num(m.get("boundS"))));
+                            num(m.get("boundS")), ""));
                 }
                 case "iteration" -> {
                     String[] bm = split(m);
@@ -91,7 +91,7 @@ final class Extra {
                     }
                     iterations.add(new Iteration(bm[0], bm[1], params(m), num(m.get("fork")).longValue(),
                             "measurement".equals(m.get("phase")), num(m.get("index")).intValue(),
-                            num(m.get("seconds")), num(m.get("ops")), Map.copyOf(cpu)));
+                            num(m.get("seconds")), num(m.get("ops")), Map.copyOf(cpu), ""));
                 }
                 case "ceiling" -> ceilings.add(new Ceiling(String.valueOf(m.get("tool")), String.valueOf(m.get("what")),
                         num(m.get("clients")).intValue(), num(m.get("perSecond")),
@@ -103,15 +103,41 @@ final class Extra {
         return new Extra(settles, iterations, ceilings);
     }
 
+    /** The sidecars of several parts as one, each line tagged with its part's name (joined with runs by part). */
+    static Extra merge(List<String> names, List<Extra> parts) {
+        List<Settle> s = new ArrayList<>();
+        List<Iteration> it = new ArrayList<>();
+        List<Ceiling> c = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            String name = names.get(i);
+            Extra e = parts.get(i);
+            e.settles.forEach(x -> s.add(new Settle(x.benchmark(), x.method(), x.params(), x.fork(), x.seconds(),
+                    x.settled(), x.monitored(), x.compileMs(), x.boundSeconds(), name)));
+            e.iterations.forEach(x -> it.add(new Iteration(x.benchmark(), x.method(), x.params(), x.fork(),
+                    x.measured(), x.index(), x.seconds(), x.ops(), x.cpuMs(), name)));
+            c.addAll(e.ceilings);
+        }
+        return new Extra(s, it, c);
+    }
+
     List<Settle> settles(Results.Run run) {
-        return settles.stream().filter(s -> same(run, s.benchmark(), s.method(), s.params())).toList();
+        return settles.stream().filter(s -> same(run, s.benchmark(), s.method(), s.params(), s.part())).toList();
+    }
+
+    /** Every trial's warm-up that reached its bound before the JIT settled. */
+    List<Settle> unsettled() {
+        return settles.stream().filter(s -> s.monitored() && !s.settled()).toList();
+    }
+
+    List<Settle> settles() {
+        return settles;
     }
 
     /** The measured iterations of a run, by fork (in the order the forks appear), each in iteration order. */
     List<List<Iteration>> measured(Results.Run run) {
         Map<Long, List<Iteration>> byFork = new LinkedHashMap<>();
         for (Iteration i : iterations) {
-            if (i.measured() && same(run, i.benchmark(), i.method(), i.params())) {
+            if (i.measured() && same(run, i.benchmark(), i.method(), i.params(), i.part())) {
                 byFork.computeIfAbsent(i.fork(), f -> new ArrayList<>()).add(i);
             }
         }
@@ -176,8 +202,30 @@ final class Extra {
         return settles.isEmpty() && iterations.isEmpty() && ceilings.isEmpty();
     }
 
-    private static boolean same(Results.Run run, String benchmark, String method, Map<String, String> params) {
-        return run.benchmark().equals(benchmark) && run.method().equals(method) && run.params().equals(params);
+    private static boolean same(Results.Run run, String benchmark, String method, Map<String, String> params,
+                                String part) {
+        return run.benchmark().equals(benchmark) && run.method().equals(method) && run.params().equals(params)
+                && run.part().equals(part);
+    }
+
+    /** Client-JVM CPU milliseconds per operation of each fork of a run (forks without CPU samples left out). */
+    List<Double> clientCpuPerOpByFork(Results.Run run) {
+        List<Double> out = new ArrayList<>();
+        for (List<Iteration> fork : measured(run)) {
+            double ops = 0;
+            double ms = 0;
+            for (Iteration i : fork) {
+                Double c = i.cpuMs().get("client");
+                if (c != null) {
+                    ops += i.ops();
+                    ms += c;
+                }
+            }
+            if (ops > 0) {
+                out.add(ms / ops);
+            }
+        }
+        return out;
     }
 
     /** {simple class name, method} of the line's full benchmark name, as {@link Results} names runs. */

@@ -13,23 +13,32 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Writes {@code BENCHMARKS.md} and its chart from one JMH JSON result: every figure, ratio and verdict is computed
- * here from that file, so the report is never typed by hand. Run by {@code benchmarks/run.sh}; by hand:
+ * Writes {@code BENCHMARKS.md} and its chart from JMH JSON results: every figure, ratio and verdict is computed here
+ * from those files, so the report is never typed by hand. Run by {@code benchmarks/run.sh}; by hand, from one result
+ * or from the parts of a full run (every part present merged, each figure labelled with its part's commit and time,
+ * and stale parts marked):
  *
  * <pre>
  * java -cp benchmarks/target/classes com.skyriff.data.benchmarks.report.Report \
  *     benchmarks/results/full-run.json benchmarks/results/full-run.env BENCHMARKS.md BENCHMARKS.svg
+ * java -cp benchmarks/target/classes com.skyriff.data.benchmarks.report.Report --parts \
+ *     benchmarks/results/parts . BENCHMARKS.md BENCHMARKS.svg
  * </pre>
  *
  * Not thread-safe (one report per instance).
  */
 public final class Report {
-    /** The issue's targets. */
-    static final double LAYER_RATIO = 1.15;
+    /** Issue #11: point read, insert into user+month, 3-month range (vs the raw UNION ALL): layer/raw at most this. */
+    static final double LAYER_RATIO = 1.05;
+    /** Issue #11: single-shard wallet transaction, layer/raw at most this. */
+    static final double WALLET_RATIO = 1.10;
+    /** Issue #11: client-JVM CPU per mixed operation, layer/raw twin at most this. */
+    static final double CPU_RATIO = 1.3;
     static final double CACHE_RATIO = 1.10;
     static final double NEAR_MICROS = 2.0;
     static final double CACHE_PAYS = 1.3;
-    static final double ROUTING_FLAT = 1.2;
+    /** Issue #11: planning cost flat from 2 x 12 to 64 shards x 36 months, within this. */
+    static final double ROUTING_FLAT = 1.10;
     /** Mixed workload: layer/raw throughput at least this, at 8 and at 32 client threads. */
     static final double MIXED_RATIO = 0.90;
     static final double MIXED_P99_MS_8 = 20;
@@ -45,6 +54,8 @@ public final class Report {
 
     private final Results results;
     private final Extra extra;
+    private final Parts parts;
+    private final List<Headline> headline = new ArrayList<>();
     private final List<String> environment;
     private final String source;
     private final String chartName;
@@ -83,11 +94,30 @@ public final class Report {
     }
 
     Report(Results results, Extra extra, List<String> environment, String source, String chartName) {
+        this(results, extra, Parts.NONE, environment, source, chartName);
+    }
+
+    /** From the parts of a full run: their runs and sidecars merged, their conditions listed per part. */
+    Report(Parts parts, List<String> environment, String source, String chartName) {
+        this(parts.results(), parts.extra(), parts, environment, source, chartName);
+    }
+
+    private Report(Results results, Extra extra, Parts parts, List<String> environment, String source,
+                   String chartName) {
         this.results = results;
         this.extra = extra;
+        this.parts = parts;
         this.environment = List.copyOf(environment);
         this.source = source;
         this.chartName = chartName;
+    }
+
+    /**
+     * One row of the headline table: a target of issue #11 or #12 and the runs its figure comes from.
+     *
+     * @param issue which issue sets the target ("#11", "#12", "#11, #12")
+     */
+    record Headline(String issue, Verdict verdict, List<Run> runs) {
     }
 
     /**
@@ -95,9 +125,22 @@ public final class Report {
      * with a fifth and sixth argument, a before/after table compares every run found in both results.
      */
     public static void main(String[] args) throws IOException {
+        if (args.length > 1 && args[0].equals("--concat")) {
+            List<String> texts = new ArrayList<>();
+            for (int i = 2; i < args.length; i++) {
+                texts.add(Files.readString(Path.of(args[i]), StandardCharsets.UTF_8));
+            }
+            Files.writeString(Path.of(args[1]), Parts.concat(texts), StandardCharsets.UTF_8);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("--parts")) {
+            mainParts(List.of(args).subList(1, args.length));
+            return;
+        }
         if (args.length != 4 && args.length != 6) {
             System.err.println("usage: Report <jmh-result.json> <environment.txt> <out.md> <out.svg>"
-                    + " [<before.json> <what changed>]");
+                    + " [<before.json> <what changed>]\n"
+                    + "       Report --parts <parts dir> <git work tree> <out.md> <out.svg> [<before.json> <what changed>]");
             System.exit(2);
         }
         Path json = Path.of(args[0]);
@@ -121,10 +164,48 @@ public final class Report {
             report.before(Results.read(before), root == null ? before.toString()
                     : root.relativize(before.toAbsolutePath()).toString(), args[5]);
         }
+        write(report, mdOut, svgOut, json.toString());
+    }
+
+    /** {@code --parts <dir> <staleness.txt> <out.md> <out.svg> [<before.json> <what changed>]}. */
+    private static void mainParts(List<String> args) throws IOException {
+        if (args.size() != 4 && args.size() != 6) {
+            System.err.println("usage: Report --parts <parts dir> <git work tree> <out.md> <out.svg>"
+                    + " [<before.json> <what changed>]");
+            System.exit(2);
+        }
+        Path dir = Path.of(args.get(0));
+        Path repo = Path.of(args.get(1));
+        Path mdOut = Path.of(args.get(2));
+        Path svgOut = Path.of(args.get(3));
+        Parts parts = Parts.read(dir, Parts.Git.in(repo));
+        if (parts.isEmpty()) {
+            System.err.println("Report: no part in " + dir + " (run `benchmarks/run.sh part <name>` first)");
+            System.exit(1);
+        }
+        List<String> environment = new ArrayList<>();
+        Path conditions = dir.resolveSibling("conditions.txt");
+        if (Files.exists(conditions)) {
+            environment.add("conditions (noted by whoever ran the suite): "
+                    + String.join(" ", Files.readAllLines(conditions, StandardCharsets.UTF_8)).strip());
+        }
+        Path root = mdOut.toAbsolutePath().getParent();
+        String source = (root == null ? dir.toString() : root.relativize(dir.toAbsolutePath()).toString()) + "/*.json";
+        String chart = root == null ? svgOut.toString() : root.relativize(svgOut.toAbsolutePath()).toString();
+        Report report = new Report(parts, environment, source, chart);
+        if (args.size() == 6) {
+            Path before = Path.of(args.get(4));
+            report.before(Results.read(before), root == null ? before.toString()
+                    : root.relativize(before.toAbsolutePath()).toString(), args.get(5));
+        }
+        write(report, mdOut, svgOut, dir + " (" + parts.all().size() + " parts)");
+    }
+
+    private static void write(Report report, Path mdOut, Path svgOut, String from) throws IOException {
         Files.writeString(mdOut, report.markdown(), StandardCharsets.UTF_8);
         Files.writeString(svgOut, report.svg(), StandardCharsets.UTF_8);
         long missed = report.verdicts.stream().filter(v -> Boolean.FALSE.equals(v.met())).count();
-        System.out.println("Report: wrote " + mdOut + " and " + svgOut + " from " + json + " ("
+        System.out.println("Report: wrote " + mdOut + " and " + svgOut + " from " + from + " ("
                 + report.verdicts.size() + " targets, " + missed + " missed)");
     }
 
@@ -133,12 +214,7 @@ public final class Report {
         if (md.length() > 0) {
             return md.toString();
         }
-        md.append("# SkyRiff Data benchmarks\n\n");
-        md.append("> Generated by `benchmarks/run.sh` (the `Report` step of the benchmarks module) from `")
-                .append(source).append("`. Do not edit by hand: every figure, ratio and verdict below is computed ")
-                .append("from that JMH result. Rerun the suite to change it.\n\n");
-        machine();
-        howToRun();
+        // the sections first (they collect the verdicts), then the document with the headline on top
         pointRead();
         insert();
         rangeRead();
@@ -155,6 +231,18 @@ public final class Report {
         md.append("## Chart\n\n![Ratios against their targets, and the mixed workload's throughput](")
                 .append(chartName).append(")\n\n");
         md.append(notes());
+        String body = md.toString();
+        md.setLength(0);
+        md.append("# SkyRiff Data benchmarks\n\n");
+        md.append("> Generated by `benchmarks/run.sh` (the `Report` step of the benchmarks module) from `")
+                .append(source).append("`. Do not edit by hand: every figure, ratio and verdict below is computed ")
+                .append(parts.isEmpty() ? "from that JMH result" : "from those JMH results (the parts of the full run"
+                        + " present, merged)").append(". Rerun the suite to change it.\n\n");
+        headline();
+        partsTable();
+        machine();
+        howToRun();
+        md.append(body);
         return md.toString();
     }
 
@@ -178,6 +266,12 @@ public final class Report {
                 md.append("- ").append(line.strip()).append('\n');
             }
         }
+        for (Parts.Part p : parts.all()) {
+            md.append("- part `").append(p.name()).append("` (commit ").append(p.shortCommit()).append("):\n");
+            for (String line : p.environment()) {
+                md.append("  - ").append(line).append('\n');
+            }
+        }
         if (!results.runs().isEmpty()) {
             Run any = results.runs().get(0);
             md.append("- JVM: ").append(any.vm()).append(" (JDK ").append(any.jdk()).append(")\n");
@@ -193,39 +287,204 @@ public final class Report {
 
     private void howToRun() {
         md.append("## How to run\n\n```bash\n")
-                .append("mvn -pl benchmarks -am jmh:benchmark                                   # the full suite (5 to 8 hours here)\n")
-                .append("mvn -pl benchmarks -am jmh:benchmark -Djmh.benchmarks=PointRead        # some benchmarks (a regex)\n")
-                .append("mvn -pl benchmarks -am jmh:benchmark -Psmoke                           # CI smoke: every benchmark once, in-process, short\n")
-                .append("benchmarks/run.sh full                                                 # full suite + this report and chart\n")
-                .append("```\n\n");
+                .append("benchmarks/run.sh parts            # the parts, what each measures and its estimated duration\n")
+                .append("benchmarks/run.sh part headline    # one part (about 35-40 min on a quiet 2-core machine); then this report\n")
+                .append("benchmarks/run.sh full             # every part in sequence (the whole suite, several hours); then this report\n")
+                .append("benchmarks/run.sh report           # only regenerate this report from the parts present\n")
+                .append("benchmarks/run.sh smoke            # CI: every benchmark once, in-process, short (< 2 min)\n")
+                .append("```\n\n")
+                .append("Each part writes `benchmarks/results/parts/<part>.json` (JMH), `<part>-extra.jsonl` (the"
+                        + " sidecar: steady-state warm-ups, per-iteration CPU, ceilings) and `<part>.env` (commit, start"
+                        + " and end time, estimate, settings, the machine's load before and after). The report merges"
+                        + " every part present; a part measured on a commit whose layer code (`"
+                        + String.join("`, `", Parts.LAYER_CODE) + "`) differs from the newest part's is **stale**.\n\n");
+    }
+
+    private void partsTable() {
+        if (parts.isEmpty()) {
+            return;
+        }
+        md.append("## Parts in this report\n\n")
+                .append("Every figure below comes from one of these parts. A **stale** part was measured on a commit"
+                        + " whose layer code differs from the newest part's: its figures are not the current code's.\n\n")
+                .append("| part | commit | started | finished | estimated | settings | layer code | JIT not settled"
+                        + " within its bound |\n|---|---|---|---|---|---|---|---|\n");
+        for (Parts.Part p : parts.all()) {
+            long unsettled = p.extra().unsettled().size();
+            long trials = p.extra().settles().size();
+            md.append("| `").append(p.name()).append("` | ").append(p.shortCommit()).append(" | ")
+                    .append(or(p.started())).append(" | ").append(or(p.finished())).append(" | ")
+                    .append(or(p.estimated())).append(" | ").append(or(p.settings())).append(" | ")
+                    .append(p.stale() ? "**stale**: " + p.why() : p.status().equals("current") ? "current"
+                            + (p.why().isEmpty() ? "" : " (" + p.why() + ")") : "unknown: " + p.why())
+                    .append(" | ").append(trials == 0 ? "no steady-state warm-up recorded"
+                            : unsettled == 0 ? "none (" + trials + " fork warm-ups settled)"
+                            : "**" + unsettled + " of " + trials + " fork warm-ups**: " + unsettledList(p.extra()))
+                    .append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private static String or(String v) {
+        return v == null || v.isEmpty() ? "-" : v;
+    }
+
+    private static String unsettledList(Extra e) {
+        StringBuilder s = new StringBuilder();
+        for (Extra.Settle u : e.unsettled()) {
+            s.append(s.length() == 0 ? "" : "; ").append(u.benchmark()).append('.').append(u.method())
+                    .append(new java.util.TreeMap<>(u.params())).append(" (bound ").append(fmt(u.boundSeconds()))
+                    .append(" s)");
+        }
+        return s.toString();
+    }
+
+    /** The targets of issues #11 and #12 beside each measured figure, with a verdict, on top of the report. */
+    private void headline() {
+        md.append("## Headline: the targets of issues #11 and #12\n\n")
+                .append("Each target beside its measured ratio and verdict: **met** or **missed** when the verdict is"
+                        + " conclusive, **not conclusive** (and why) when it is not, **not measured in this run** when"
+                        + " the part that measures it was not run. Conclusive: the ratio's range under both runs' 99.9 %"
+                        + " intervals (p99: every fork's own p99; CPU: every fork's own CPU per operation) lies on one"
+                        + " side of the target, from at least " + MIN_FORKS + " forks.\n\n")
+                .append("| issue | target | measured | verdict | part | steady state |\n|---|---|---|---|---|---|\n");
+        for (Headline h : headline) {
+            Verdict v = h.verdict();
+            boolean measured = v.met() != null || "reported".equals(v.detail());
+            md.append("| ").append(h.issue()).append(" | ").append(v.target()).append(" | ").append(v.measured())
+                    .append(" | ").append(headlineVerdict(v) + (measured ? "" : " (`benchmarks/run.sh part "
+                            + partMeasuring(v.target()) + "`)")).append(" | ").append(measured ? partOf(h.runs()) : "-")
+                    .append(" | ").append(measured ? steadyStateOf(h.runs()) : "-").append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    /** The part of {@code benchmarks/run.sh} that measures a headline target (the parts are defined there). */
+    static String partMeasuring(String target) {
+        if (target.startsWith("Routing")) {
+            return "routing";
+        }
+        if (target.contains("wallet")) {
+            return "wallet";
+        }
+        return target.contains("C-tool ceiling") ? "headline` and `ceiling" : "headline";
+    }
+
+    /** met / missed / not conclusive (why) / not measured in this run / reported. */
+    static String headlineVerdict(Verdict v) {
+        if (v.met() == null) {
+            return "reported".equals(v.detail()) ? "reported (no target)" : "not measured in this run";
+        }
+        String point = v.met() ? "met" : "missed" + (v.detail().isEmpty() ? "" : " (" + v.detail() + ")");
+        String c = v.conclusive();
+        if (c == null || c.startsWith("yes")) {
+            return v.met() ? "**met**" : "**missed**" + (v.detail().isEmpty() ? "" : " (" + v.detail() + ")");
+        }
+        return "**not conclusive**: " + c.replaceFirst("^no: ", "") + "; point estimate " + point;
+    }
+
+    private String partOf(List<Run> runs) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (Run r : runs) {
+            names.add(r.part());
+        }
+        if (runs.isEmpty() || names.equals(java.util.Set.of(""))) {
+            return runs.isEmpty() ? "-" : "this run";
+        }
+        StringBuilder s = new StringBuilder();
+        for (String n : names) {
+            Parts.Part p = parts.get(n);
+            s.append(s.length() == 0 ? "" : "; ").append(p == null ? n : p.label());
+        }
+        return s.toString();
+    }
+
+    /** "settled in all 6 forks" / "**2 of 6 forks not settled within 40 s**" over the runs' warm-ups. */
+    private String steadyStateOf(List<Run> runs) {
+        int all = 0;
+        int unsettled = 0;
+        double bound = Double.NaN;
+        for (Run r : runs) {
+            for (Extra.Settle s : extra.settles(r)) {
+                all++;
+                if (s.monitored() && !s.settled()) {
+                    unsettled++;
+                    bound = s.boundSeconds();
+                }
+            }
+        }
+        if (all == 0) {
+            return runs.isEmpty() ? "-" : "not recorded";
+        }
+        return unsettled == 0 ? "JIT settled in all " + all + " fork warm-ups"
+                : "**JIT not settled within " + fmt(bound) + " s in " + unsettled + " of " + all + " fork warm-ups**";
+    }
+
+    /** A target of the headline: held ({@link #held}), then listed among the verdicts and in the headline table. */
+    private void headline(String issue, Verdict v, Optional<?>... runs) {
+        headline.add(held(issue, v, runs(runs)));
+    }
+
+    /**
+     * The headline row of a verdict, added to the verdicts: a verdict that would be conclusive is not when one of its
+     * runs had a fork whose JIT did not settle within its bound and whose measured iterations are not flat either
+     * (the figure may still be moving).
+     */
+    private Headline held(String issue, Verdict v, List<Run> runs) {
+        if (v.met() != null && v.conclusive() != null && v.conclusive().startsWith("yes")) {
+            for (Run r : runs) {
+                long unsettled = extra.settles(r).stream().filter(s -> s.monitored() && !s.settled()).count();
+                double change = change(r);
+                if (unsettled > 0 && !Double.isNaN(change) && Math.abs(change) > FLAT) {
+                    v = v.withConclusive("no: " + r.benchmark() + "." + r.method() + " " + new java.util.TreeMap<>(
+                            r.params()) + ": the JIT did not settle within its bound in " + unsettled + " fork"
+                            + (unsettled == 1 ? "" : "s") + " and the measured iterations are not flat ("
+                            + flatness(r).replace(" (**not flat**)", "") + " first to last)");
+                    break;
+                }
+            }
+        }
+        verdicts.add(v);
+        return new Headline(issue, v, runs);
     }
 
     private void pointRead() {
         md.append("## 1. Point read by user id\n\n")
                 .append("`SELECT ... FROM users WHERE user_id = ?` on the user's shard replica, one thread, Zipf user ids."
-                        + " `RAW`: HikariCP straight to that replica, same SQL. `LAYER`: through ShardingSphere."
-                        + " `KEYED`: the layer's key-routed fast path (`KeyRouter`).\n\n");
-        ratioPair("PointReadBenchmark", "Point read", "1. point read", List.of("RAW", "LAYER", "KEYED"), "RAW");
+                        + " `RAW`: HikariCP straight to that replica, same SQL. `LAYER`: the layer's plain `DataSource`"
+                        + " (no annotation).\n\n");
+        ratioPair("PointReadBenchmark", "Point read", "1. point read", "RAW");
     }
 
     private void insert() {
         md.append("## 2. Insert into a `user+month` table\n\n")
                 .append("One `watch_events` row (event id given), time anywhere in the last three months, one thread."
                         + " `RAW`: HikariCP to the right primary and physical month table.\n\n");
-        ratioPair("InsertBenchmark", "Insert", "2. insert", List.of("RAW", "LAYER", "KEYED"), "RAW");
+        ratioPair("InsertBenchmark", "Insert into user+month", "2. insert", "RAW");
     }
 
-    private void ratioPair(String benchmark, String title, String label, List<String> variants, String baseline) {
-        Optional<Run> base = results.find(benchmark, "access=" + baseline);
-        table(benchmark, "access", variants, base.map(Run::micros).orElse(Double.NaN));
-        for (String layer : List.of("LAYER", "KEYED")) {
-            Optional<Run> r = results.find(benchmark, "access=" + layer);
-            double ratio = ratio(r, base);
-            String who = layer.equals("LAYER") ? "layer (ShardingSphere)" : "layer, key-routed fast path";
-            verdicts.add(atMost(title + " " + who + " / raw", r, base, LAYER_RATIO));
-            if (!Double.isNaN(ratio)) {
-                bars.add(new Chart.Bar(label + " " + layer.toLowerCase(Locale.ROOT) + "/raw", ratio, LAYER_RATIO, true));
+    /** RAW and LAYER, then any other variant this run has (no target of its own). */
+    private List<String> variants(String benchmark, String param, List<String> always) {
+        List<String> out = new ArrayList<>(always);
+        for (Run r : results.runs()) {
+            String v = r.param(param);
+            if (r.benchmark().equals(benchmark) && v != null && !out.contains(v)) {
+                out.add(v);
             }
+        }
+        return out;
+    }
+
+    private void ratioPair(String benchmark, String title, String label, String baseline) {
+        Optional<Run> base = results.find(benchmark, "access=" + baseline);
+        table(benchmark, "access", variants(benchmark, "access", List.of(baseline, "LAYER")),
+                base.map(Run::micros).orElse(Double.NaN));
+        Optional<Run> r = results.find(benchmark, "access=LAYER");
+        double ratio = ratio(r, base);
+        Verdict v = atMost(title + " layer / raw", r, base, LAYER_RATIO);
+        headline("#11", v, r, base);
+        if (!Double.isNaN(ratio)) {
+            bars.add(new Chart.Bar(label + " layer/raw", ratio, LAYER_RATIO, true));
         }
         md.append('\n');
     }
@@ -233,24 +492,18 @@ public final class Report {
     private void rangeRead() {
         md.append("## 3. Three-month range read of one user's events\n\n")
                 .append("Newest 20 of one user's watch events over three month tables on the shard replica, one thread."
-                        + " `RAW`: one `UNION ALL` statement; `RAW_TRIPS`: one round trip per month table; the ratio"
-                        + " uses the faster of the two. `LAYER`: one logical statement (ShardingSphere runs one"
-                        + " statement per month table and merges). `KEYED`: `KeyRouter.readRange` + one `UNION ALL`.\n\n");
+                        + " `RAW`: one `UNION ALL` statement, the baseline of issue #11's target; `RAW_TRIPS` (when"
+                        + " run): one round trip per month table. `LAYER`: one logical statement through the layer's"
+                        + " plain `DataSource`.\n\n");
         Optional<Run> union = results.find("RangeReadBenchmark", "access=RAW");
-        Optional<Run> trips = results.find("RangeReadBenchmark", "access=RAW_TRIPS");
-        Optional<Run> base = union.isPresent() && trips.isPresent()
-                ? Optional.of(union.get().micros() <= trips.get().micros() ? union.get() : trips.get())
-                : union.isPresent() ? union : trips;
-        table("RangeReadBenchmark", "access", List.of("RAW", "RAW_TRIPS", "LAYER", "KEYED"),
-                base.map(Run::micros).orElse(Double.NaN));
-        base.ifPresent(b -> md.append("\nFaster raw baseline: `").append(b.param("access")).append("`.\n"));
-        for (String layer : List.of("LAYER", "KEYED")) {
-            double ratio = ratio(results.find("RangeReadBenchmark", "access=" + layer), base);
-            verdicts.add(report("Range read " + (layer.equals("LAYER") ? "layer" : "key-routed fast path")
-                    + " / faster raw (no target; reported)", ratio));
-            if (!Double.isNaN(ratio)) {
-                bars.add(new Chart.Bar("3. range " + layer.toLowerCase(Locale.ROOT) + "/raw", ratio, Double.NaN, true));
-            }
+        table("RangeReadBenchmark", "access", variants("RangeReadBenchmark", "access", List.of("RAW", "LAYER")),
+                union.map(Run::micros).orElse(Double.NaN));
+        Optional<Run> layer = results.find("RangeReadBenchmark", "access=LAYER");
+        double ratio = ratio(layer, union);
+        Verdict v = atMost("3-month range layer / raw UNION ALL", layer, union, LAYER_RATIO);
+        headline("#11", v, layer, union);
+        if (!Double.isNaN(ratio)) {
+            bars.add(new Chart.Bar("3. range layer/raw", ratio, LAYER_RATIO, true));
         }
         md.append('\n');
     }
@@ -291,13 +544,16 @@ public final class Report {
     private void cachePays() {
         md.append("## 4b. Does the cache pay for itself? Reads per second at 32 threads\n\n")
                 .append("Profile reads per second (JMH's `reads` counter; `getAll` of 16 counts 16) at 32 client"
-                        + " threads. `PG_LAYER`: the layer's point read; `PG_KEYED`: its fast path; `CACHE_REDIS`:"
+                        + " threads. `PG_LAYER`: the layer's point read; `CACHE_REDIS`:"
                         + " `EntityCache.get`, one Redis round trip per read; `CACHE_BATCH16`: `getAll` of 16 ids, one"
                         + " round trip; `CACHE_NEAR`: the near cache.\n\n");
         md.append("| source | reads/s | ± | vs PG_LAYER | warmup / measurement |\n|---|---:|---:|---:|---|\n");
         Optional<Run> pg = results.find("CacheThroughputBenchmark", "source=PG_LAYER");
         double pgReads = pg.map(Report::reads).orElse(Double.NaN);
-        for (String s : List.of("PG_LAYER", "PG_KEYED", "CACHE_REDIS", "CACHE_BATCH16", "CACHE_NEAR")) {
+        List<String> sources = new ArrayList<>(variants("CacheThroughputBenchmark", "source", List.of("PG_LAYER",
+                "CACHE_REDIS", "CACHE_BATCH16", "CACHE_NEAR")));
+        sources.remove("PG_RAW");  // the raw JDBC ceiling, in "Where the limit is"
+        for (String s : sources) {
             Optional<Run> r = results.find("CacheThroughputBenchmark", "source=" + s);
             if (r.isEmpty()) {
                 md.append("| ").append(s).append(" | not measured in this run | | | |\n");
@@ -333,10 +589,12 @@ public final class Report {
     }
 
     private void routing() {
-        md.append("## 5. Routing cost alone (parse + bind + route + rewrite, no execution)\n\n")
-                .append("ShardingSphere's `KernelProcessor.generateExecutionContext` after a parse-cache hit and the bind,"
-                        + " for each statement, on 2 shards x 12 months, 16 x 36 and 64 x 36 (metadata from a real start"
-                        + " on the local topology; nothing executed). µs/op, one thread.\n\n");
+        md.append("## 5. Planning cost alone (no execution)\n\n")
+                .append("`SkyriffData.route(sql, params)`: the layer decides a statement's path as an execution would"
+                        + " (its cached plan of the SQL text, keys bound, shard and month tables from the compiled"
+                        + " topology, physical SQL substituted), without choosing a node or running anything; every"
+                        + " statement takes the single-shard path. On 2 shards x 12 months, 16 x 36 and 64 x 36 (a real"
+                        + " start on the local topology). µs/op, one thread.\n\n");
         md.append("| statement | 2x12 | 16x36 | 64x36 | 64x36 / 2x12 |\n|---|---:|---:|---:|---:|\n");
         for (String st : List.of("POINT", "RANGE", "INSERT")) {
             double[] v = new double[3];
@@ -350,7 +608,8 @@ public final class Report {
             double ratio = v[2] / v[0];
             md.append("| ").append(st).append(" | ").append(fmt(v[0])).append(" | ").append(fmt(v[1])).append(" | ")
                     .append(fmt(v[2])).append(" | ").append(fmtRatio(ratio)).append(" |\n");
-            verdicts.add(atMost("Routing " + st + ": 64x36 / 2x12", wide, narrow, ROUTING_FLAT));
+            Verdict flat = atMost("Routing " + st + ": planning 64x36 / 2x12", wide, narrow, ROUTING_FLAT);
+            headline("#11", flat, wide, narrow);
             if (!Double.isNaN(ratio)) {
                 bars.add(new Chart.Bar("5. routing " + st.toLowerCase(Locale.ROOT) + " 64x36/2x12", ratio,
                         ROUTING_FLAT, true));
@@ -408,16 +667,70 @@ public final class Report {
         }
         md.append('\n');
         cpuTable();
+        int order = 0;
         for (int t : List.of(8, 32)) {
             Optional<Run> layer = mixedRun("MixedWorkloadBenchmark", "LAYER", t);
             Optional<Run> raw = mixedRun("MixedWorkloadBenchmark", "RAW", t);
-            verdicts.add(throughputRatio("Mixed workload at " + t + " threads: layer/raw operations/s", layer, raw,
-                    MIXED_RATIO));
+            Verdict ratio = throughputRatio("Mixed workload at " + t + " threads: layer/raw operations/s", layer, raw,
+                    MIXED_RATIO);
+            headline.add(order++, held("#11, #12", ratio, runs(layer, raw)));
             layer.ifPresent(l -> raw.ifPresent(b -> bars.add(new Chart.Bar("6. mixed " + t + " thr layer/raw ops",
                     b.seconds() / l.seconds(), MIXED_RATIO, false))));
-            verdicts.add(p99("Mixed workload at " + t + " threads: layer p99", layer,
-                    t == 8 ? MIXED_P99_MS_8 : MIXED_P99_MS_32));
+            Verdict p99 = p99("Mixed workload at " + t + " threads: layer p99", layer,
+                    t == 8 ? MIXED_P99_MS_8 : MIXED_P99_MS_32);
+            headline.add(order++, held("#12", p99, runs(layer)));
         }
+        for (int t : List.of(8, 32)) {
+            Optional<Run> layer = mixedRun("MixedWorkloadBenchmark", "LAYER", t);
+            Optional<Run> raw = mixedRun("MixedWorkloadBenchmark", "RAW", t);
+            Verdict cpu = cpuRatio("Client-JVM CPU per mixed operation at " + t + " threads, layer / raw twin", layer,
+                    raw, CPU_RATIO);
+            headline.add(order++, held("#11", cpu, runs(layer, raw)));
+        }
+    }
+
+    private static List<Run> runs(Optional<?>... runs) {
+        List<Run> rs = new ArrayList<>();
+        for (Optional<?> r : runs) {
+            r.ifPresent(x -> rs.add((Run) x));
+        }
+        return List.copyOf(rs);
+    }
+
+    /**
+     * Client-JVM CPU per operation, layer at most {@code limit} times the raw twin's, from the sidecar's CPU samples.
+     * JMH gives no interval for it: conclusive when every pairing of a layer fork with a raw fork is on the same side
+     * of the target (the lowest layer fork over the highest raw fork, and the highest over the lowest), from at least
+     * {@link #MIN_FORKS} forks of each.
+     */
+    Verdict cpuRatio(String target, Optional<Run> layer, Optional<Run> raw, double limit) {
+        String name = target + " <= " + fmtRatio(limit);
+        Map<String, Double> l = layer.map(extra::cpuPerOpMs).orElse(Map.of());
+        Map<String, Double> r = raw.map(extra::cpuPerOpMs).orElse(Map.of());
+        if (l.isEmpty() || r.isEmpty() || !(r.getOrDefault("client", 0.0) > 0)) {
+            return new Verdict(name, "-", null, layer.isPresent() && raw.isPresent() ? "no CPU samples" : "");
+        }
+        double ratio = l.get("client") / r.get("client");
+        Verdict v = atMost(target, ratio, limit);
+        v = new Verdict(v.target(), fmtRatio(ratio) + " (" + fmtInt(l.get("client") * 1e3) + " vs "
+                + fmtInt(r.get("client") * 1e3) + " µs)", v.met(), v.detail());
+        List<Double> lf = extra.clientCpuPerOpByFork(layer.get());
+        List<Double> rf = extra.clientCpuPerOpByFork(raw.get());
+        int forks = Math.min(lf.size(), rf.size());
+        if (forks == 0) {
+            return v.withConclusive("no: no fork with CPU samples");
+        }
+        double lo = lf.stream().mapToDouble(Double::doubleValue).min().orElseThrow()
+                / rf.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        double hi = lf.stream().mapToDouble(Double::doubleValue).max().orElseThrow()
+                / rf.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        String range = "fork-by-fork ratios " + fmtRatio(lo) + " to " + fmtRatio(hi);
+        if (forks < MIN_FORKS) {
+            return v.withConclusive("no: " + range + " from only " + forks + " fork" + (forks == 1 ? "" : "s")
+                    + " (at least " + MIN_FORKS + " needed)");
+        }
+        return v.withConclusive(lo <= limit && hi >= limit ? "no: " + range + " straddle " + fmtRatio(limit)
+                : "yes: " + range + " are on one side of " + fmtRatio(limit));
     }
 
     private Optional<Run> mixedRun(String benchmark, String service, int threads) {
@@ -589,7 +902,13 @@ public final class Report {
                     .append(eight.map(r -> fmtInt(r.threads() / r.seconds())).orElse("-")).append(" | ")
                     .append(eight.map(this::flatness).orElse("")).append(" |\n");
         }
+        Optional<Run> layer1 = results.findMethod("WalletBenchmark", "threads001", "move=LAYER_TRANSACTION");
+        Optional<Run> raw1 = results.findMethod("WalletBenchmark", "threads001", "move=RAW_TRANSACTION");
+        Verdict v = atMost("Single-shard wallet transaction (1 thread) layer / raw", layer1, raw1, WALLET_RATIO);
+        headline("#11", v, layer1, raw1);
         Optional<Run> layer = results.findMethod("WalletBenchmark", "threads008", "move=LAYER_TRANSACTION");
+        Optional<Run> raw8 = results.findMethod("WalletBenchmark", "threads008", "move=RAW_TRANSACTION");
+        verdicts.add(report("Wallet transaction at 8 threads, layer / raw (no target; reported)", ratio(layer, raw8)));
         Optional<Run> best = results.findMethod("WalletBenchmark", "threads008", "move=RAW_ONE_STATEMENT");
         verdicts.add(report("Wallet move at 8 threads, layer transaction / raw one statement (no target; reported)",
                 ratio(layer, best)));
@@ -628,7 +947,31 @@ public final class Report {
         md.append('\n');
     }
 
+    /** Issue #12: the layer's absolute mixed-workload figure beside the C tools' ceilings of the same machine. */
+    private void absoluteBesideCeiling() {
+        Optional<Run> l8 = mixedRun("MixedWorkloadBenchmark", "LAYER", 8);
+        Optional<Run> l32 = mixedRun("MixedWorkloadBenchmark", "LAYER", 32);
+        StringBuilder m = new StringBuilder();
+        l8.ifPresent(r -> m.append("layer ").append(fmtInt(8 / r.seconds())).append(" ops/s at 8 threads"));
+        l32.ifPresent(r -> m.append(m.length() == 0 ? "layer " : ", ").append(fmtInt(32 / r.seconds()))
+                .append(" ops/s at 32 threads"));
+        List<String> ceilings = new ArrayList<>();
+        for (Extra.Ceiling c : extra.ceilings()) {
+            if (c.missing() == null && (c.clients() == 8 || c.clients() == 32)) {
+                ceilings.add("`" + c.what() + "` " + fmtInt(c.perSecond()) + "/s at " + c.clients());
+            }
+        }
+        Optional<Run> ceilingRun = results.find("CeilingBenchmark");
+        String measured = m.length() == 0 && ceilings.isEmpty() ? "-"
+                : (m.length() == 0 ? "mixed workload not measured" : m) + "; "
+                + (ceilings.isEmpty() ? "C-tool ceilings not measured" : String.join(", ", ceilings));
+        Verdict v = new Verdict("Mixed workload's absolute figure beside the C-tool ceiling of the same machine",
+                measured, null, l8.isPresent() || l32.isPresent() || !ceilings.isEmpty() ? "reported" : "");
+        headline.add(held("#12", v, runs(l8, l32, ceilingRun)));
+    }
+
     private void limit() {
+        absoluteBesideCeiling();
         md.append("## Where the limit is\n\n");
         for (String service : List.of("RAW", "LAYER")) {
             List<Run> runs = new ArrayList<>();
@@ -650,7 +993,15 @@ public final class Report {
                     ? "Throughput still grows at " + last + " threads (by " + pct(GROWS) + " or more per step)"
                     : "Throughput stops growing at " + knee.threads() + " client thread" + (knee.threads() == 1 ? "" : "s")
                     + " (the next step adds less"
-                    + " than " + pct(GROWS) + ")").append("; ").append(cpuSplit(knee)).append(".\n");
+                    + " than " + pct(GROWS) + ")").append("; ").append(cpuSplit(knee)).append('.');
+            List<Integer> missing = new ArrayList<>(CURVE);
+            runs.forEach(r -> missing.remove(Integer.valueOf(r.threads())));
+            if (!missing.isEmpty()) {
+                md.append(" Not measured in this run at ").append(missing).append(" threads (`benchmarks/run.sh part")
+                        .append(missing.stream().allMatch(t -> t < 8) ? " curve" : " headline` / `curve")
+                        .append("`): the limit may lie between the thread counts measured.");
+            }
+            md.append('\n');
         }
         md.append("\nCeilings measured in the same run on the suite's own servers:\n\n")
                 .append("| what | clients | per second |\n|---|---:|---:|\n");

@@ -23,11 +23,23 @@ final class Results {
      * @param secondary   secondary scores by name (e.g. the {@code reads} counter)
      * @param rawData     per fork, the score of each measured iteration (throughput and average-time modes)
      * @param histograms  per fork, sample mode's {value, count} pairs of all its measured iterations
+     * @param part        the part of the full run it comes from ({@code benchmarks/run.sh part <name>}); "" for a
+     *                    result read on its own
      */
     record Run(String benchmark, String method, String mode, int threads, int forks, Map<String, String> params,
                double score, double error, String unit, Map<String, Double> percentiles,
                Map<String, Double> secondary, String jdk, String vm, String warmup, String measurement,
-               List<List<Double>> rawData, List<List<double[]>> histograms) {
+               List<List<Double>> rawData, List<List<double[]>> histograms, String part) {
+
+        Run withPart(String name) {
+            return new Run(benchmark, method, mode, threads, forks, params, score, error, unit, percentiles, secondary,
+                    jdk, vm, warmup, measurement, rawData, histograms, name);
+        }
+
+        /** The same benchmark, method and parameters (from any part). */
+        boolean sameTrial(Run other) {
+            return benchmark.equals(other.benchmark) && method.equals(other.method) && params.equals(other.params);
+        }
 
         /** A percentile (e.g. 0.99) of each fork's own samples, in milliseconds; empty without histograms. */
         List<Double> forkPercentileMillis(double q) {
@@ -156,13 +168,29 @@ final class Results {
                     m.get("vmName") + " " + m.get("vmVersion"),
                     number(m.get("warmupIterations")).intValue() + " x " + m.get("warmupTime"),
                     number(m.get("measurementIterations")).intValue() + " x " + m.get("measurementTime"),
-                    List.copyOf(rawData), List.copyOf(histograms)));
+                    List.copyOf(rawData), List.copyOf(histograms), ""));
         }
         return new Results(out);
     }
 
     List<Run> runs() {
         return runs;
+    }
+
+    /**
+     * The runs of several parts, newest part first, each run tagged with its part's name; a run of an older part that
+     * a newer part also has (same benchmark, method and parameters) is left out, so every figure is the newest one.
+     */
+    static Results merge(List<String> names, List<Results> parts) {
+        List<Run> out = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            for (Run r : parts.get(i).runs()) {
+                if (out.stream().noneMatch(o -> o.sameTrial(r))) {
+                    out.add(r.withPart(names.get(i)));
+                }
+            }
+        }
+        return new Results(out);
     }
 
     /** The run of {@code benchmark} whose parameters include every given {@code name=value} pair. */
