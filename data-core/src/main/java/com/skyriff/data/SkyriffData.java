@@ -8,6 +8,7 @@ import com.skyriff.data.rules.NativeRules;
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.RulesReader;
+import com.skyriff.data.rules.Topology;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -113,6 +114,24 @@ public final class SkyriffData implements AutoCloseable {
             return new StatementRoute(StatementRoute.Path.SHARDINGSPHERE, null, null,
                     rules == null ? "pass-through mode (native ShardingSphere YAML)" : "single-shard-path: false");
         }
+        return route(router, sql, params);
+    }
+
+    /**
+     * {@link #route(String, Object...)} without any connection, for the CLI's offline {@code route --sql}: the same
+     * planner and decision over {@code topology} (as of its clock), outside a transaction. Not API: the signature may
+     * change with the CLI.
+     */
+    public static StatementRoute routeOffline(Topology topology, String sql, Object... params) {
+        Objects.requireNonNull(sql, "sql");
+        Rules rules = topology.rules();
+        if (!rules.singleShardPath()) {
+            return new StatementRoute(StatementRoute.Path.SHARDINGSPHERE, null, null, "single-shard-path: false");
+        }
+        return route(OneShardRouter.offline(new OneShardRouter.Plans(rules, null), topology), sql, params);
+    }
+
+    private static StatementRoute route(OneShardRouter router, String sql, Object[] params) {
         OneShardPlan plan = router.plans.plan(sql);
         try {
             OneShardRouter.Decision d = router.decide(plan, params == null ? new Object[0] : params.clone());
