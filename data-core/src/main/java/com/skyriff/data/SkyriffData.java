@@ -139,7 +139,7 @@ public final class SkyriffData implements AutoCloseable {
                 return new StatementRoute(StatementRoute.Path.SHARDINGSPHERE, null, null, d.fallback());
             }
             return new StatementRoute(StatementRoute.Path.SINGLE_SHARD, router.shardName(d.shard()), d.sql(),
-                    d.primary() ? "one shard; runs on its primary" : "one shard; a replica unless in a transaction");
+                    d.primary() ? StatementRoute.ON_PRIMARY : StatementRoute.ON_REPLICA);
         } catch (com.skyriff.data.guard.RefusedStatementException e) {
             return new StatementRoute(StatementRoute.Path.REFUSED, null, null, e.getMessage());
         }

@@ -74,7 +74,7 @@ final class ValidateCommand extends BaseCommand {
             summary = "";
             if (rules != null) {
                 try {
-                    OfflineRouter.create(rules, clock());
+                    OfflineRouter.create(com.skyriff.data.rules.Topology.compile(rules, clock()));
                 } catch (IllegalArgumentException e) {
                     problems.add(fileProblem(source, null, source + ": " + e.getMessage()));
                 }
