@@ -77,22 +77,15 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
     }
 
     /** Builds the first ShardingSphere data source; rolls over by itself if any table has a rolling month window. */
-    static MonthWindowRoller start(Rules rules, Map<String, HikariDataSource> pools, Clock clock,
-                                   Function<ShardingSphereRules, DataSource> starter) throws SQLException {
-        return start(rules, pools, clock, null, starter);
-    }
-
-    /** As above, with replicas chosen by the health runtime registered under {@code runtimeKey} (null: none). */
-    static MonthWindowRoller start(Rules rules, Map<String, HikariDataSource> pools, Clock clock, String runtimeKey,
-                                   Function<ShardingSphereRules, DataSource> starter) throws SQLException {
-        return start(rules, pools, clock, runtimeKey, starter, null);
-    }
-
-    /** As above; {@code registry} (null: none) counts statements by path ({@code skyriff.statements}). */
-    static MonthWindowRoller start(Rules rules, Map<String, HikariDataSource> pools, Clock clock, String runtimeKey,
-                                   Function<ShardingSphereRules, DataSource> starter,
+    /**
+     * Starts the first generation on {@code topology} (compiled from the rules as of {@code clock}), with replicas
+     * chosen by the health runtime registered under {@code runtimeKey} (null: none); {@code registry} (null: none)
+     * counts statements by path ({@code skyriff.statements}).
+     */
+    static MonthWindowRoller start(Topology topology, Map<String, HikariDataSource> pools, Clock clock,
+                                   String runtimeKey, Function<ShardingSphereRules, DataSource> starter,
                                    io.micrometer.core.instrument.MeterRegistry registry) throws SQLException {
-        Topology topology = Topology.compile(rules, clock);
+        Rules rules = topology.rules();
         MonthTables.prepare(topology, pools);
         ShardingSphereRules compiled = ShardingSphereRules.compile(topology, runtimeKey);
         boolean rolling = rules.tables().values().stream()

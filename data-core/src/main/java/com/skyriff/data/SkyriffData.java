@@ -7,7 +7,7 @@ import com.skyriff.data.internal.MemoryRepository;
 import com.skyriff.data.rules.NativeRules;
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
-import com.skyriff.data.rules.RulesReader;
+import com.skyriff.data.rules.RulesFile;
 import com.skyriff.data.rules.Topology;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -228,11 +228,11 @@ public final class SkyriffData implements AutoCloseable {
 
         /** A compact rules file, or a native ShardingSphere 5.5 YAML file (pass-through mode). */
         public Builder rulesFile(Path file) {
-            String text = readable(file);
-            if (RulesReader.isNative(text)) {
-                this.nativeRules = NativeRules.read(file);
+            RulesFile read = RulesFile.read(file, System::getenv, clock);
+            if (read.isNative()) {
+                this.nativeRules = read.nativeRules();
             } else {
-                this.rules = RulesReader.read(file, System::getenv, clock);
+                this.rules = read.rules();
                 this.rulesPath = file;
             }
             return this;
@@ -277,11 +277,13 @@ public final class SkyriffData implements AutoCloseable {
                     pools.put(node.dataSourceName(), NodePools.create(rules.name(), node, meterRegistry, rules.health()));
                 }
                 Map<String, HikariDataSource> live = pools;
-                health = HealthRuntime.create(rules, pools,
+                // the first generation's topology: the health runtime, ShardingSphere and the router share it
+                Topology topology = Topology.compile(rules, clock);
+                health = HealthRuntime.create(topology, pools,
                         node -> NodePools.create(rules.name(), node, meterRegistry, rules.health()), live::put,
                         meterRegistry, rulesPath, clock);
                 Map<String, DataSource> storage = health.dataSources();
-                MonthWindowRoller ds = MonthWindowRoller.start(rules, pools, clock, health.key(), compiled -> {
+                MonthWindowRoller ds = MonthWindowRoller.start(topology, pools, clock, health.key(), compiled -> {
                     try {
                         return ShardingSphereDataSourceFactory.createDataSource(rules.name(), mode(),
                                 new LinkedHashMap<>(storage), compiled.configurations(), compiled.props());
@@ -323,15 +325,6 @@ public final class SkyriffData implements AutoCloseable {
         private static ModeConfiguration mode() {
             return new ModeConfiguration("Standalone",
                     new StandalonePersistRepositoryConfiguration(MemoryRepository.TYPE, new Properties()));
-        }
-
-        private static String readable(Path file) {
-            try {
-                return java.nio.file.Files.readString(file);
-            } catch (java.io.IOException e) {
-                throw new com.skyriff.data.rules.RulesException(file.toString(),
-                        List.of(file + ": cannot be read (" + e.getClass().getSimpleName() + ")"));
-            }
         }
     }
 

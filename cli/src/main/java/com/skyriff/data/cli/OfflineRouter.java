@@ -2,6 +2,7 @@ package com.skyriff.data.cli;
 
 import com.skyriff.data.guard.RefusedStatementException;
 import com.skyriff.data.guard.internal.GuardAuditor;
+import com.skyriff.data.rules.NativeRules;
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.Strategy;
@@ -28,7 +29,6 @@ import org.apache.shardingsphere.infra.binder.context.type.WhereAvailable;
 import org.apache.shardingsphere.infra.binder.engine.SQLBindEngine;
 import org.apache.shardingsphere.driver.yaml.YamlJDBCConfiguration;
 import org.apache.shardingsphere.infra.config.database.impl.DataSourceProvidedDatabaseConfiguration;
-import org.apache.shardingsphere.infra.util.yaml.YamlEngine;
 import org.apache.shardingsphere.infra.yaml.config.swapper.resource.YamlDataSourceConfigurationSwapper;
 import org.apache.shardingsphere.infra.yaml.config.swapper.rule.YamlRuleConfigurationSwapperEngine;
 import org.apache.shardingsphere.infra.config.mode.ModeConfiguration;
@@ -149,9 +149,9 @@ final class OfflineRouter {
      *
      * @throws IllegalArgumentException with ShardingSphere's reason
      */
-    static void checkNative(byte[] yaml) {
+    static void checkNative(NativeRules rules) {
         try {
-            YamlJDBCConfiguration cfg = YamlEngine.unmarshal(yaml, YamlJDBCConfiguration.class);
+            YamlJDBCConfiguration cfg = rules.configuration();
             Map<String, DataSourcePoolProperties> sources = new LinkedHashMap<>();
             YamlDataSourceConfigurationSwapper swapper = new YamlDataSourceConfigurationSwapper();
             for (Map.Entry<String, Map<String, Object>> e : cfg.getDataSources().entrySet()) {
@@ -161,7 +161,7 @@ final class OfflineRouter {
                     : new YamlRuleConfigurationSwapperEngine().swapToRuleConfigurations(cfg.getRules());
             java.util.Properties props = cfg.getProps() == null ? new java.util.Properties() : cfg.getProps();
             kernel(cfg.getDatabaseName() == null ? "logic_db" : cfg.getDatabaseName(), sources, Map.of(), configs, props, 0);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new IllegalArgumentException("ShardingSphere 5.5.2 rejects the configuration: " + rootMessage(e), e);
         }
     }
