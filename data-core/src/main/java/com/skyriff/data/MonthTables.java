@@ -2,14 +2,13 @@ package com.skyriff.data;
 
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
-import com.skyriff.data.rules.TableSpec;
+import com.skyriff.data.rules.Topology;
 import com.skyriff.data.schema.Catalog;
 import com.skyriff.data.schema.MonthTableDdl;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,15 +38,16 @@ final class MonthTables {
      * Checks (or creates) the month tables on every shard primary, the primaries in parallel (each primary's first
      * connection and catalog read are mostly waiting), and reports the missing tables in the rules' node order.
      */
-    static void prepare(Rules rules, Map<String, HikariDataSource> pools, Clock clock) throws SQLException {
-        List<TableSpec> monthly = rules.tables().values().stream().filter(t -> t.strategy().byMonth()).toList();
+    static void prepare(Topology topology, Map<String, HikariDataSource> pools) throws SQLException {
+        Rules rules = topology.rules();
+        List<Topology.Table> monthly = topology.tables().stream().filter(t -> t.window() != null).toList();
         if (monthly.isEmpty()) {
             return;
         }
-        List<PhysicalNode> primaries = rules.nodes().stream().filter(PhysicalNode::primary).toList();
+        List<PhysicalNode> primaries = topology.nodes().stream().filter(PhysicalNode::primary).toList();
         List<List<String>> missingPerNode = new ArrayList<>();
         if (primaries.size() == 1) {
-            missingPerNode.add(prepare(rules, primaries.get(0), pools, clock, monthly));
+            missingPerNode.add(prepare(rules, primaries.get(0), pools, monthly));
         } else {
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(primaries.size(), PARALLEL_PRIMARIES), r -> {
                 Thread t = new Thread(r, rules.name() + "-month-tables");
@@ -57,7 +57,7 @@ final class MonthTables {
             try {
                 List<Future<List<String>>> checks = new ArrayList<>();
                 for (PhysicalNode node : primaries) {
-                    checks.add(pool.submit(() -> prepare(rules, node, pools, clock, monthly)));
+                    checks.add(pool.submit(() -> prepare(rules, node, pools, monthly)));
                 }
                 for (Future<List<String>> check : checks) {
                     missingPerNode.add(await(check));
@@ -99,16 +99,16 @@ final class MonthTables {
 
     /** One primary: its missing month tables ("shard.table"), after creating them if the rules allow it. */
     private static List<String> prepare(Rules rules, PhysicalNode node, Map<String, HikariDataSource> pools,
-                                        Clock clock, List<TableSpec> monthly) {
+                                        List<Topology.Table> monthly) {
         List<String> missing = new ArrayList<>();
         try (Connection c = pools.get(node.dataSourceName()).getConnection()) {
             Set<String> existing = new HashSet<>(Catalog.tableNames(c));
             Catalog templates = null;
-            for (TableSpec t : monthly) {
-                if (!rules.shardsOf(t).contains(node.shard())) {
+            for (Topology.Table t : monthly) {
+                if (!t.shards().contains(node.shard())) {
                     continue;
                 }
-                for (String physical : rules.physicalTables(t, clock)) {
+                for (String physical : t.physicalTables()) {
                     if (existing.contains(physical)) {
                         continue;
                     }
@@ -165,8 +165,8 @@ final class MonthTables {
         c.setAutoCommit(autoCommit);
     }
 
-    private static boolean isTemplate(String name, List<TableSpec> monthly) {
-        for (TableSpec t : monthly) {
+    private static boolean isTemplate(String name, List<Topology.Table> monthly) {
+        for (Topology.Table t : monthly) {
             if (t.name().equals(name)) {
                 return true;
             }

@@ -2,6 +2,7 @@ package com.skyriff.data;
 
 import com.skyriff.data.guard.internal.Constructs;
 import com.skyriff.data.rules.Rules;
+import com.skyriff.data.rules.Topology;
 import com.skyriff.data.rules.internal.ShardingSphereRules;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.PrintWriter;
@@ -19,11 +20,13 @@ import javax.sql.DataSource;
 import org.slf4j.LoggerFactory;
 
 /**
- * The data source services use. It delegates to the current ShardingSphere data source and, when the month windows
- * move (a new month begins), builds the next one over the same node pools (month tables created or checked first),
- * swaps it in and retires the old one after a grace period: routing rolls over without a restart. Connections are
- * ShardingSphere's, wrapped in a {@link LayerConnection} that translates failures only. The hot path is one volatile
- * read and one small wrapper per {@link #getConnection()}. Thread-safe.
+ * The data source services use. It delegates to the current generation: one compiled {@link Topology} and the
+ * ShardingSphere data source (and single-shard router) built from that very object. When the month windows move (a
+ * new month begins) it compiles the next topology, builds its ShardingSphere data source over the same node pools
+ * (month tables created or checked first), swaps the pair in with one volatile write and retires the old one after a
+ * grace period: routing rolls over without a restart, and a connection sees the old pair or the new pair, never a
+ * mix. Connections are ShardingSphere's, wrapped in a {@link LayerConnection} that translates failures only. The hot
+ * path is one volatile read and one small wrapper per {@link #getConnection()}. Thread-safe.
  */
 final class MonthWindowRoller implements DataSource, AutoCloseable {
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(MonthWindowRoller.class);
@@ -39,17 +42,19 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     /** Plans of the single-shard path (shared by generations); null when the rules turn the path off. */
     private final OneShardRouter.Plans plans;
-    /** The ShardingSphere data source in use and the single-shard router of the same month windows. */
+    /** The topology, the ShardingSphere data source compiled from it and the single-shard router over both. */
     private volatile Generation current;
-    private volatile Map<String, String> currentNodes;
 
-    /** One month-window generation: ShardingSphere's data source and the router over the same data nodes. */
-    record Generation(DataSource source, OneShardRouter router) {
+    /**
+     * One month-window generation: a topology, ShardingSphere's data source whose algorithms adapt that topology, and
+     * the single-shard router over the same pair (null when the rules turn the path off).
+     */
+    record Generation(Topology topology, DataSource source, OneShardRouter router) {
     }
 
     private MonthWindowRoller(Rules rules, Map<String, HikariDataSource> pools, Clock clock,
-                              Function<ShardingSphereRules, DataSource> starter, String runtimeKey, DataSource first,
-                              Map<String, String> firstNodes, boolean rolling, OneShardRouter.Plans plans) {
+                              Function<ShardingSphereRules, DataSource> starter, String runtimeKey,
+                              ShardingSphereRules first, boolean rolling, OneShardRouter.Plans plans) {
         this.rules = rules;
         this.pools = pools;
         this.clock = clock;
@@ -57,8 +62,7 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
         this.runtimeKey = runtimeKey;
         this.constructs = new Constructs(rules.tables().values());
         this.plans = plans;
-        this.current = generation(first);
-        this.currentNodes = firstNodes;
+        this.current = generation(first.topology(), starter.apply(first));
         if (rolling) {
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, rules.name() + "-month-window");
@@ -73,44 +77,37 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
     }
 
     /** Builds the first ShardingSphere data source; rolls over by itself if any table has a rolling month window. */
-    static MonthWindowRoller start(Rules rules, Map<String, HikariDataSource> pools, Clock clock,
-                                   Function<ShardingSphereRules, DataSource> starter) throws SQLException {
-        return start(rules, pools, clock, null, starter);
-    }
-
-    /** As above, with replicas chosen by the health runtime registered under {@code runtimeKey} (null: none). */
-    static MonthWindowRoller start(Rules rules, Map<String, HikariDataSource> pools, Clock clock, String runtimeKey,
-                                   Function<ShardingSphereRules, DataSource> starter) throws SQLException {
-        return start(rules, pools, clock, runtimeKey, starter, null);
-    }
-
-    /** As above; {@code registry} (null: none) counts statements by path ({@code skyriff.statements}). */
-    static MonthWindowRoller start(Rules rules, Map<String, HikariDataSource> pools, Clock clock, String runtimeKey,
-                                   Function<ShardingSphereRules, DataSource> starter,
+    /**
+     * Starts the first generation on {@code topology} (compiled from the rules as of {@code clock}), with replicas
+     * chosen by the health runtime registered under {@code runtimeKey} (null: none); {@code registry} (null: none)
+     * counts statements by path ({@code skyriff.statements}).
+     */
+    static MonthWindowRoller start(Topology topology, Map<String, HikariDataSource> pools, Clock clock,
+                                   String runtimeKey, Function<ShardingSphereRules, DataSource> starter,
                                    io.micrometer.core.instrument.MeterRegistry registry) throws SQLException {
-        MonthTables.prepare(rules, pools, clock);
-        ShardingSphereRules compiled = ShardingSphereRules.compile(rules, clock, runtimeKey);
+        Rules rules = topology.rules();
+        MonthTables.prepare(topology, pools);
+        ShardingSphereRules compiled = ShardingSphereRules.compile(topology, runtimeKey);
         boolean rolling = rules.tables().values().stream()
                 .anyMatch(t -> t.strategy().byMonth() && t.lastMonth() == null);
         OneShardRouter.Plans plans = rules.singleShardPath() ? new OneShardRouter.Plans(rules, registry) : null;
-        return new MonthWindowRoller(rules, pools, clock, starter, runtimeKey, starter.apply(compiled),
-                compiled.dataNodes(), rolling, plans);
+        return new MonthWindowRoller(rules, pools, clock, starter, runtimeKey, compiled, rolling, plans);
     }
 
     /**
-     * Moves to the month windows of the clock's current time if they changed: creates or checks the new month tables,
-     * starts a ShardingSphere data source for them and swaps it in. Returns whether it rolled over.
+     * Moves to the month windows of the clock's current time if they changed: compiles the next topology, creates or
+     * checks its month tables, starts a ShardingSphere data source from it and swaps the pair in. Returns whether it
+     * rolled over.
      */
     synchronized boolean refresh() throws SQLException {
-        ShardingSphereRules compiled = ShardingSphereRules.compile(rules, clock, runtimeKey);
-        if (compiled.dataNodes().equals(currentNodes)) {
+        Topology topology = Topology.compile(rules, clock);
+        if (topology.sameWindows(current.topology())) {
             return false;
         }
-        MonthTables.prepare(rules, pools, clock);
-        DataSource next = starter.apply(compiled);
+        MonthTables.prepare(topology, pools);
+        DataSource next = starter.apply(ShardingSphereRules.compile(topology, runtimeKey));
         DataSource old = current.source();
-        current = generation(next);
-        currentNodes = compiled.dataNodes();
+        current = generation(topology, next);
         LOG.info("{} - month windows rolled over; new data nodes in use", rules.name());
         if (scheduler != null) {
             scheduler.schedule(() -> closeQuietly(old), RETIRE_AFTER_SECONDS, TimeUnit.SECONDS);
@@ -129,12 +126,17 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
         }
     }
 
-    private Generation generation(DataSource source) {
-        return new Generation(source, plans == null ? null : OneShardRouter.of(plans, rules, source));
+    private Generation generation(Topology topology, DataSource source) {
+        return new Generation(topology, source, plans == null ? null : OneShardRouter.of(plans, topology, source));
     }
 
     DataSource current() {
         return current.source();
+    }
+
+    /** The current generation: topology, ShardingSphere data source and router, read together. */
+    Generation generation() {
+        return current;
     }
 
     /** The single-shard router of the current generation; null when the rules turn the path off. */

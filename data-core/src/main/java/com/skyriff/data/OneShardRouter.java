@@ -1,22 +1,17 @@
 package com.skyriff.data;
 
-import com.google.common.collect.Range;
 import com.skyriff.data.guard.RefusedStatementException;
 import com.skyriff.data.guard.RefusedStatementException.Reason;
 import com.skyriff.data.health.internal.HealthRuntime;
 import com.skyriff.data.health.internal.NodeDataSource;
-import com.skyriff.data.rules.MonthWindow;
 import com.skyriff.data.rules.Rules;
-import com.skyriff.data.rules.ShardSpec;
 import com.skyriff.data.rules.TableSpec;
-import com.skyriff.data.rules.UserBuckets;
-import com.skyriff.data.rules.internal.MonthShardingAlgorithm;
+import com.skyriff.data.rules.Topology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.YearMonth;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,17 +30,14 @@ import org.apache.shardingsphere.infra.spi.type.typed.TypedSPILoader;
 import org.apache.shardingsphere.readwritesplitting.route.standard.StandardReadwriteSplittingDataSourceRouter;
 import org.apache.shardingsphere.readwritesplitting.rule.ReadwriteSplittingDataSourceGroupRule;
 import org.apache.shardingsphere.readwritesplitting.rule.ReadwriteSplittingRule;
-import org.apache.shardingsphere.sharding.rule.ShardingRule;
-import org.apache.shardingsphere.sharding.rule.ShardingTable;
 import org.apache.shardingsphere.sql.parser.api.CacheOption;
 
 /**
- * The single-shard path of one ShardingSphere data source generation (its month windows): plans a SQL text once
- * ({@link OneShardPlan}, cached, bounded), and per execution binds the keys to a shard and the time values to month
- * tables with the functions ShardingSphere's own algorithms use ({@link UserBuckets#userId}, {@link UserBuckets},
- * {@link MonthShardingAlgorithm}), picks the node as ShardingSphere's read/write splitting does (the health balancer,
- * lag and read-your-writes), and writes the physical SQL. A month roll-over builds a new router with the new
- * generation's data nodes. Thread-safe.
+ * The single-shard path of one generation (a {@link Topology} and the ShardingSphere data source compiled from it):
+ * plans a SQL text once ({@link OneShardPlan}, cached, bounded), and per execution binds the keys to a shard and the
+ * time values to month tables with the generation's topology (the very object ShardingSphere's algorithms adapt),
+ * picks the node as ShardingSphere's read/write splitting does (the health balancer, lag and read-your-writes), and
+ * writes the physical SQL. A month roll-over builds a new router with the new generation. Thread-safe.
  */
 final class OneShardRouter {
     static final int MAX_PLANS = 4_096;
@@ -126,82 +118,64 @@ final class OneShardRouter {
 
     final Plans plans;
     final DataSource source;
+    /** The generation's topology: shards, buckets, month windows; the one ShardingSphere's algorithms adapt. */
+    final Topology topology;
     private final String database;
-    private final String[] shardNames;
-    private final Map<String, Integer> shardIndex = new HashMap<>();
-    private final int defaultShard;
-    private final UserBuckets buckets;
-    private final ZoneId zone;
     private final String[] primaries;
     private final ReadwriteSplittingDataSourceGroupRule[] groups;
     private final StandardReadwriteSplittingDataSourceRouter replicas = new StandardReadwriteSplittingDataSourceRouter();
-    /** Month tables of each monthly table on the shards it lives on (same names on each), oldest first. */
-    private final Map<String, YearMonth[]> months = new HashMap<>();
     private final HealthRuntime health;
 
-    private OneShardRouter(Plans plans, Rules rules, DataSource source, ShardingSphereDatabase db) {
+    /** {@code db} null: offline (no data source), for deciding only ({@link #offline}). */
+    private OneShardRouter(Plans plans, Topology topology, DataSource source, ShardingSphereDatabase db) {
         this.plans = plans;
         this.source = source;
-        this.database = db.getName();
-        this.buckets = rules.buckets();
-        this.zone = rules.monthZone();
-        List<ShardSpec> shards = rules.shards();
-        this.shardNames = new String[shards.size()];
-        this.primaries = new String[shards.size()];
-        this.groups = new ReadwriteSplittingDataSourceGroupRule[shards.size()];
+        this.topology = topology;
+        this.database = db == null ? null : db.getName();
+        int shards = topology.shardCount();
+        this.primaries = new String[shards];
+        this.groups = new ReadwriteSplittingDataSourceGroupRule[shards];
         Map<String, ReadwriteSplittingDataSourceGroupRule> byName = new HashMap<>();
-        db.getRuleMetaData().findSingleRule(ReadwriteSplittingRule.class)
-                .ifPresent(rule -> byName.putAll(rule.getDataSourceRuleGroups()));
-        for (int i = 0; i < shards.size(); i++) {
-            ShardSpec s = shards.get(i);
-            shardNames[i] = s.name();
-            shardIndex.put(s.name(), i);
-            groups[i] = byName.get(s.name());
-            primaries[i] = groups[i] != null ? groups[i].getWriteDataSource() : s.name();
+        if (db != null) {
+            db.getRuleMetaData().findSingleRule(ReadwriteSplittingRule.class)
+                    .ifPresent(rule -> byName.putAll(rule.getDataSourceRuleGroups()));
         }
-        this.defaultShard = shardIndex.get(rules.defaultShard());
-        ShardingRule sharding = db.getRuleMetaData().findSingleRule(ShardingRule.class).orElse(null);
-        for (TableSpec t : rules.tables().values()) {
-            if (!t.strategy().byMonth() || sharding == null) {
-                continue;
-            }
-            ShardingTable table = sharding.getShardingTables().get(t.name().toLowerCase(java.util.Locale.ROOT));
-            if (table == null) {
-                continue;
-            }
-            String shard = table.getActualDataSourceNames().iterator().next();
-            TreeSet<YearMonth> ms = new TreeSet<>();
-            for (String physical : table.getActualTableNames(shard)) {
-                int n = physical.length();
-                int yyyymm = Integer.parseInt(physical.substring(n - 6));
-                ms.add(YearMonth.of(yyyymm / 100, yyyymm % 100));
-            }
-            months.put(t.name(), ms.toArray(new YearMonth[0]));
+        for (int i = 0; i < shards; i++) {
+            String name = topology.shardName(i);
+            groups[i] = byName.get(name);
+            primaries[i] = groups[i] != null ? groups[i].getWriteDataSource() : topology.nodes(i).get(0).dataSourceName();
         }
         HealthRuntime runtime = null;
-        for (var unit : db.getResourceMetaData().getStorageUnits().values()) {
-            if (unit.getDataSource() instanceof NodeDataSource node) {
-                runtime = node.runtime();
-                break;
+        if (db != null) {
+            for (var unit : db.getResourceMetaData().getStorageUnits().values()) {
+                if (unit.getDataSource() instanceof NodeDataSource node) {
+                    runtime = node.runtime();
+                    break;
+                }
             }
         }
         this.health = runtime;
     }
 
-    /** The router of {@code source} (a ShardingSphere data source the layer built from {@code rules}). */
-    static OneShardRouter of(Plans plans, Rules rules, DataSource source) {
+    /** The router of {@code source}, a ShardingSphere data source the layer compiled from {@code topology}. */
+    static OneShardRouter of(Plans plans, Topology topology, DataSource source) {
         try (Connection c = source.getConnection()) {
             ShardingSphereConnection ss = c.unwrap(ShardingSphereConnection.class);
             ShardingSphereDatabase db = ss.getContextManager().getDatabase(ss.getCurrentDatabaseName());
-            return new OneShardRouter(plans, rules, source, db);
+            return new OneShardRouter(plans, topology, source, db);
         } catch (SQLException e) {
-            throw new SkyriffDataException(rules.name() + " - single-shard path: cannot read the ShardingSphere rules: "
-                    + e.getMessage(), e);
+            throw new SkyriffDataException(topology.rules().name() + " - single-shard path: cannot read the"
+                    + " ShardingSphere rules: " + e.getMessage(), e);
         }
     }
 
+    /** A router that only decides ({@link #decide}), without any data source: for the CLI's offline route. */
+    static OneShardRouter offline(Plans plans, Topology topology) {
+        return new OneShardRouter(plans, topology, null, null);
+    }
+
     String shardName(int shard) {
-        return shardNames[shard];
+        return topology.shardName(shard);
     }
 
     /**
@@ -227,24 +201,25 @@ final class OneShardRouter {
             }
             long id;
             try {
-                id = UserBuckets.userId("key", "value", v);
+                id = Topology.userId("key", "value", v);
             } catch (IllegalArgumentException e) {
                 return new Decision(-1, null, false, "a shard key that is not a whole number");
             }
-            int s = shardIndex.get(buckets.shardOf(id));
+            int s = topology.shardOf(id);
             if (shard >= 0 && s != shard) {
                 return new Decision(-1, null, false, "keys of several shards");
             }
             shard = s;
         }
+        int defaultShard = topology.defaultShard();
         if (shard < 0) {
             shard = plan.shardedRefs ? 0 : defaultShard;
         }
         if (plan.timeless != null) {
             TableSpec t = plan.timeless.spec;
-            YearMonth[] window = months.get(t.name());
-            String span = window == null || window.length == 0 ? "" : " (" + window.length + " months " + window[0]
-                    + ".." + window[window.length - 1] + ")";
+            Topology.Table tt = topology.table(t.name());
+            String span = tt == null || tt.monthCount() == 0 ? "" : " (" + tt.monthCount() + " months " + tt.window()
+                    + ")";
             throw new RefusedStatementException(Reason.FULL_SCAN, t.name(), t.name() + ": " + plan.kind + " without a "
                     + t.timeColumn() + " range would read every month table" + span + "; add " + t.timeColumn()
                     + " >= ? AND " + t.timeColumn() + " < ?" + (plan.refs.size() > 1 ? " to each query block that"
@@ -273,8 +248,8 @@ final class OneShardRouter {
             if (!t.strategy().byMonth()) {
                 continue;
             }
-            YearMonth[] window = months.get(t.name());
-            if (window == null || window.length == 0) {
+            Topology.Table window = topology.table(t.name());
+            if (window == null || window.monthCount() == 0) {
                 return new Decision(-1, null, false, t.name() + " has no month tables in this generation");
             }
             List<YearMonth> touched;
@@ -310,17 +285,17 @@ final class OneShardRouter {
             from = r.nameStop + 1;
             if (touched.isEmpty()) {
                 if (r == plan.target) {
-                    sql.append(MonthWindow.tableName(t.name(), window[0]));
+                    sql.append(window.monthTable(0));
                 } else {
-                    sql.append("(SELECT * FROM ").append(MonthWindow.tableName(t.name(), window[0])).append(" WHERE false)");
+                    sql.append("(SELECT * FROM ").append(window.monthTable(0)).append(" WHERE false)");
                 }
             } else if (touched.size() == 1) {
-                sql.append(MonthWindow.tableName(t.name(), touched.get(0)));
+                sql.append(window.monthTable(window.monthIndex(touched.get(0))));
             } else {
                 sql.append('(');
                 for (int i = 0; i < touched.size(); i++) {
                     sql.append(i == 0 ? "SELECT * FROM " : " UNION ALL SELECT * FROM ")
-                            .append(MonthWindow.tableName(t.name(), touched.get(i)));
+                            .append(window.monthTable(window.monthIndex(touched.get(i))));
                 }
                 sql.append(')');
             }
@@ -347,50 +322,54 @@ final class OneShardRouter {
     }
 
     /** The one month of an INSERT's rows; null if they span several months or fall outside the window. */
-    private List<YearMonth> insertMonth(OneShardPlan.Ref r, Object[] params, YearMonth[] window) {
+    private List<YearMonth> insertMonth(OneShardPlan.Ref r, Object[] params, Topology.Table window) {
         YearMonth month = null;
         for (OneShardPlan.TimeFact f : r.times) {
-            YearMonth m = month(r, f.values().get(0).of(params));
+            YearMonth m = month(window, f.values().get(0).of(params));
             if (month != null && !month.equals(m)) {
                 return null;
             }
             month = m;
         }
-        if (month == null || month.isBefore(window[0]) || month.isAfter(window[window.length - 1])) {
+        if (month == null || window.monthIndex(month) < 0) {
             return null;
         }
         return List.of(month);
     }
 
-    /** The month tables a reference's time conditions leave, oldest first. */
-    private List<YearMonth> touched(OneShardPlan.Ref r, Object[] params, YearMonth[] window) {
-        YearMonth lo = window[0];
-        YearMonth hi = window[window.length - 1];
+    /** The months (of the window) a reference's time conditions leave, oldest first. */
+    private List<YearMonth> touched(OneShardPlan.Ref r, Object[] params, Topology.Table window) {
+        YearMonth lo = window.month(0);
+        YearMonth hi = window.month(window.monthCount() - 1);
         TreeSet<YearMonth> in = null;
         for (OneShardPlan.TimeFact f : r.times) {
             switch (f.op()) {
                 case "=" -> {
-                    YearMonth m = month(r, f.values().get(0).of(params));
+                    YearMonth m = month(window, f.values().get(0).of(params));
                     lo = max(lo, m);
                     hi = min(hi, m);
                 }
-                case ">=", ">" -> lo = max(lo, month(r, f.values().get(0).of(params)));
-                case "<=" -> hi = min(hi, month(r, f.values().get(0).of(params)));
+                case ">=", ">" -> lo = max(lo, month(window, f.values().get(0).of(params)));
+                case "<=" -> hi = min(hi, month(window, f.values().get(0).of(params)));
                 case "<" -> {
-                    YearMonth[] span = below(r, f.values().get(0).of(params), window);
-                    if (span == null) {
+                    Object v = f.values().get(0).of(params);
+                    if (v == null) {
+                        throw new IllegalArgumentException("null");
+                    }
+                    Topology.Months span = topology.monthsTouched(window, null, v, false);
+                    if (span.isEmpty()) {
                         return List.of();
                     }
-                    hi = min(hi, span[1]);
+                    hi = min(hi, window.month(span.last()));
                 }
                 case "between" -> {
-                    lo = max(lo, month(r, f.values().get(0).of(params)));
-                    hi = min(hi, month(r, f.values().get(1).of(params)));
+                    lo = max(lo, month(window, f.values().get(0).of(params)));
+                    hi = min(hi, month(window, f.values().get(1).of(params)));
                 }
                 case "in" -> {
                     TreeSet<YearMonth> set = new TreeSet<>();
                     for (OneShardPlan.Value v : f.values()) {
-                        set.add(month(r, v.of(params)));
+                        set.add(month(window, v.of(params)));
                     }
                     if (in != null) {
                         set.retainAll(in);
@@ -401,28 +380,19 @@ final class OneShardRouter {
             }
         }
         List<YearMonth> out = new ArrayList<>();
-        for (YearMonth m : window) {
-            if (!m.isBefore(lo) && !m.isAfter(hi) && (in == null || in.contains(m))) {
+        for (YearMonth m = lo; !m.isAfter(hi); m = m.plusMonths(1)) {   // the touched months only, not the window
+            if (in == null || in.contains(m)) {
                 out.add(m);
             }
         }
         return out;
     }
 
-    private YearMonth month(OneShardPlan.Ref r, Object value) {
+    private YearMonth month(Topology.Table window, Object value) {
         if (value == null) {
             throw new IllegalArgumentException("null");
         }
-        return MonthShardingAlgorithm.month(r.spec.name(), r.spec.timeColumn(), value, zone);
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private YearMonth[] below(OneShardPlan.Ref r, Object value, YearMonth[] window) {
-        if (!(value instanceof Comparable c)) {
-            throw new IllegalArgumentException("not comparable");
-        }
-        return MonthShardingAlgorithm.monthsTouched(r.spec.name(), r.spec.timeColumn(),
-                (Range<Comparable<?>>) (Range) Range.lessThan(c), zone, window[0], window[window.length - 1]);
+        return topology.month(window, value);
     }
 
     private static YearMonth max(YearMonth a, YearMonth b) {
@@ -441,7 +411,7 @@ final class OneShardRouter {
     String node(OneShardPlan plan, Decision d, boolean inTransaction) throws RefusedStatementException {
         boolean write = plan.kind != OneShardPlan.Kind.SELECT;
         if (health != null) {
-            long mask = write ? 1L << health.shardIndex(shardNames[d.shard()]) : 0;
+            long mask = write ? 1L << health.shardIndex(topology.shardName(d.shard())) : 0;
             long conflict = health.onStatement(inTransaction, mask, mask, true);
             if (conflict != 0) {
                 throw new RefusedStatementException(Reason.CROSS_SHARD_WRITE, null, "cross-shard-transactions: refuse"
@@ -468,6 +438,6 @@ final class OneShardRouter {
     }
 
     Collection<String> shardNames() {
-        return List.of(shardNames);
+        return topology.shardNames();
     }
 }

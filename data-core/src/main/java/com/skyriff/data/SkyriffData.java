@@ -7,7 +7,8 @@ import com.skyriff.data.internal.MemoryRepository;
 import com.skyriff.data.rules.NativeRules;
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
-import com.skyriff.data.rules.RulesReader;
+import com.skyriff.data.rules.RulesFile;
+import com.skyriff.data.rules.Topology;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -113,6 +114,24 @@ public final class SkyriffData implements AutoCloseable {
             return new StatementRoute(StatementRoute.Path.SHARDINGSPHERE, null, null,
                     rules == null ? "pass-through mode (native ShardingSphere YAML)" : "single-shard-path: false");
         }
+        return route(router, sql, params);
+    }
+
+    /**
+     * {@link #route(String, Object...)} without any connection, for the CLI's offline {@code route --sql}: the same
+     * planner and decision over {@code topology} (as of its clock), outside a transaction. Not API: the signature may
+     * change with the CLI.
+     */
+    public static StatementRoute routeOffline(Topology topology, String sql, Object... params) {
+        Objects.requireNonNull(sql, "sql");
+        Rules rules = topology.rules();
+        if (!rules.singleShardPath()) {
+            return new StatementRoute(StatementRoute.Path.SHARDINGSPHERE, null, null, "single-shard-path: false");
+        }
+        return route(OneShardRouter.offline(new OneShardRouter.Plans(rules, null), topology), sql, params);
+    }
+
+    private static StatementRoute route(OneShardRouter router, String sql, Object[] params) {
         OneShardPlan plan = router.plans.plan(sql);
         try {
             OneShardRouter.Decision d = router.decide(plan, params == null ? new Object[0] : params.clone());
@@ -120,7 +139,7 @@ public final class SkyriffData implements AutoCloseable {
                 return new StatementRoute(StatementRoute.Path.SHARDINGSPHERE, null, null, d.fallback());
             }
             return new StatementRoute(StatementRoute.Path.SINGLE_SHARD, router.shardName(d.shard()), d.sql(),
-                    d.primary() ? "one shard; runs on its primary" : "one shard; a replica unless in a transaction");
+                    d.primary() ? StatementRoute.ON_PRIMARY : StatementRoute.ON_REPLICA);
         } catch (com.skyriff.data.guard.RefusedStatementException e) {
             return new StatementRoute(StatementRoute.Path.REFUSED, null, null, e.getMessage());
         }
@@ -209,11 +228,11 @@ public final class SkyriffData implements AutoCloseable {
 
         /** A compact rules file, or a native ShardingSphere 5.5 YAML file (pass-through mode). */
         public Builder rulesFile(Path file) {
-            String text = readable(file);
-            if (RulesReader.isNative(text)) {
-                this.nativeRules = NativeRules.read(file);
+            RulesFile read = RulesFile.read(file, System::getenv, clock);
+            if (read.isNative()) {
+                this.nativeRules = read.nativeRules();
             } else {
-                this.rules = RulesReader.read(file, System::getenv, clock);
+                this.rules = read.rules();
                 this.rulesPath = file;
             }
             return this;
@@ -258,11 +277,13 @@ public final class SkyriffData implements AutoCloseable {
                     pools.put(node.dataSourceName(), NodePools.create(rules.name(), node, meterRegistry, rules.health()));
                 }
                 Map<String, HikariDataSource> live = pools;
-                health = HealthRuntime.create(rules, pools,
+                // the first generation's topology: the health runtime, ShardingSphere and the router share it
+                Topology topology = Topology.compile(rules, clock);
+                health = HealthRuntime.create(topology, pools,
                         node -> NodePools.create(rules.name(), node, meterRegistry, rules.health()), live::put,
                         meterRegistry, rulesPath, clock);
                 Map<String, DataSource> storage = health.dataSources();
-                MonthWindowRoller ds = MonthWindowRoller.start(rules, pools, clock, health.key(), compiled -> {
+                MonthWindowRoller ds = MonthWindowRoller.start(topology, pools, clock, health.key(), compiled -> {
                     try {
                         return ShardingSphereDataSourceFactory.createDataSource(rules.name(), mode(),
                                 new LinkedHashMap<>(storage), compiled.configurations(), compiled.props());
@@ -304,15 +325,6 @@ public final class SkyriffData implements AutoCloseable {
         private static ModeConfiguration mode() {
             return new ModeConfiguration("Standalone",
                     new StandalonePersistRepositoryConfiguration(MemoryRepository.TYPE, new Properties()));
-        }
-
-        private static String readable(Path file) {
-            try {
-                return java.nio.file.Files.readString(file);
-            } catch (java.io.IOException e) {
-                throw new com.skyriff.data.rules.RulesException(file.toString(),
-                        List.of(file + ": cannot be read (" + e.getClass().getSimpleName() + ")"));
-            }
         }
     }
 

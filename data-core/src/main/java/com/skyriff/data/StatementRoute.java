@@ -9,6 +9,11 @@ package com.skyriff.data;
  * @param reason why ShardingSphere runs it, the refusal's message, or where on the shard it runs
  */
 public record StatementRoute(Path path, String shard, String sql, String reason) {
+    /** The {@link #reason()} of a single-shard statement that runs on its shard's primary (writes, locks). */
+    public static final String ON_PRIMARY = "one shard; runs on its primary";
+    /** The {@link #reason()} of a single-shard read: a replica of the shard, its primary inside a transaction. */
+    public static final String ON_REPLICA = "one shard; a replica unless in a transaction";
+
     /** The statement paths of the layer. */
     public enum Path {
         /** One physical statement on one node of one shard; PostgreSQL computes the whole result. */

@@ -113,6 +113,78 @@ class MonthRolloverIT {
         }
     }
 
+    @Test
+    void refreshMonthWindows_swapsTopologyAndShardingSphereAsOneGeneration() throws Exception {
+        TestDatabase db = LocalTopology.shared().createDatabase("rollover_generation_it");
+        PgNode p = db.shards().get(0).primary();
+        try (Connection c = DriverManager.getConnection(p.jdbcUrl(), p.user(), p.password()); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE audit_log (id bigint NOT NULL, at timestamptz NOT NULL, what text NOT NULL, "
+                    + "PRIMARY KEY (id, at))");
+        }
+        MovableClock clock = new MovableClock(Instant.parse("2026-11-15T12:00:00Z"));
+        Rules rules = Rules.builder().name("rollover_generation_it").createMissingMonths(true)
+                .shard(ShardSpec.of("shard0", NodeSpec.of(p.jdbcUrl(), p.user(), p.password())))
+                .table(TableSpec.month("audit_log", "at", YearMonth.of(2026, 11), 0).withId("id"))
+                .clock(clock)
+                .build();
+        String december = "SELECT what FROM audit_log WHERE at >= ? AND at < ?";
+        Timestamp from = Timestamp.from(Instant.parse("2026-12-01T00:00:00Z"));
+        Timestamp to = Timestamp.from(Instant.parse("2027-01-01T00:00:00Z"));
+        try (SkyriffData data = SkyriffData.builder().rules(rules).clock(clock).build()) {
+            MonthWindowRoller roller = (MonthWindowRoller) data.dataSource();
+            MonthWindowRoller.Generation before = roller.generation();
+            assertThat(shardingSphereTopology(before)).as("ShardingSphere's algorithms adapt the generation's topology")
+                    .isSameAs(before.topology());
+            assertThat(before.router().topology).isSameAs(before.topology());
+            try (Connection old = data.dataSource().getConnection()) {
+                clock.now = Instant.parse("2026-12-01T00:00:05Z");
+                assertThat(data.refreshMonthWindows()).isTrue();
+                MonthWindowRoller.Generation after = roller.generation();
+                assertThat(after.topology()).isNotSameAs(before.topology());
+                assertThat(after.topology().table("audit_log").window().toString()).isEqualTo("2026-11..2026-12");
+                assertThat(shardingSphereTopology(after)).isSameAs(after.topology());
+                assertThat(after.router().topology).isSameAs(after.topology());
+                assertThat(data.route(december, from, to).sql())
+                        .isEqualTo("SELECT what FROM audit_log_202612 AS audit_log WHERE at >= ? AND at < ?");
+                insert(data, "2026-12-01T00:00:04Z");
+                // the connection taken before the roll-over keeps the old pair: both of its paths see November only
+                try (PreparedStatement ps = old.prepareStatement(december)) {
+                    ps.setTimestamp(1, from);
+                    ps.setTimestamp(2, to);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).as("old generation: December is outside its window").isFalse();
+                    }
+                }
+                try (PreparedStatement ps = old.prepareStatement("INSERT INTO audit_log (at, what) VALUES (?, ?)")) {
+                    ps.setTimestamp(1, Timestamp.from(Instant.parse("2026-12-01T00:00:06Z")));
+                    ps.setString(2, "old");
+                    org.assertj.core.api.Assertions.assertThatThrownBy(ps::executeUpdate)
+                            .hasStackTraceContaining("outside the table's month window 2026-11..2026-11");
+                }
+            }
+            try (Connection fresh = data.dataSource().getConnection(); PreparedStatement ps = fresh.prepareStatement(december)) {
+                ps.setTimestamp(1, from);
+                ps.setTimestamp(2, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("x");
+                    assertThat(rs.next()).isFalse();
+                }
+            }
+        }
+    }
+
+    /** The topology the sharding algorithms of a generation's ShardingSphere data source were compiled with. */
+    private static com.skyriff.data.rules.Topology shardingSphereTopology(MonthWindowRoller.Generation g)
+            throws SQLException {
+        try (Connection c = g.source().getConnection()) {
+            var ss = c.unwrap(org.apache.shardingsphere.driver.jdbc.core.connection.ShardingSphereConnection.class);
+            var rule = ss.getContextManager().getDatabase(ss.getCurrentDatabaseName()).getRuleMetaData()
+                    .getSingleRule(org.apache.shardingsphere.sharding.rule.ShardingRule.class);
+            return com.skyriff.data.rules.internal.ShardingSphereRules.topologyOf(rule.getConfiguration());
+        }
+    }
+
     private static void insert(SkyriffData data, String at) throws SQLException {
         try (Connection c = data.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (at, what) VALUES (?, ?)")) {

@@ -6,11 +6,7 @@ import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.RulesException;
 import com.skyriff.data.rules.RulesProblem;
 import com.skyriff.data.rules.RulesReader;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -85,14 +81,9 @@ abstract class BaseCommand implements Callable<Integer> {
         return root.clock;
     }
 
+    /** The rules file's text, read by sharding-config (the one reader of rules files). */
     static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new RulesException(file.toString(), List.of(file + ": no such rules file"));
-        } catch (IOException e) {
-            throw new RulesException(file.toString(), List.of(file + ": cannot be read: " + e.getMessage()));
-        }
+        return RulesReader.readText(file);
     }
 
     /** The compact rules; a native ShardingSphere file is refused (only validate takes it). */

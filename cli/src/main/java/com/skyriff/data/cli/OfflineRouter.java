@@ -2,10 +2,12 @@ package com.skyriff.data.cli;
 
 import com.skyriff.data.guard.RefusedStatementException;
 import com.skyriff.data.guard.internal.GuardAuditor;
+import com.skyriff.data.rules.NativeRules;
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.Strategy;
 import com.skyriff.data.rules.TableSpec;
+import com.skyriff.data.rules.Topology;
 import com.skyriff.data.rules.internal.ShardingSphereRules;
 import java.sql.Types;
 import java.time.Clock;
@@ -27,7 +29,6 @@ import org.apache.shardingsphere.infra.binder.context.type.WhereAvailable;
 import org.apache.shardingsphere.infra.binder.engine.SQLBindEngine;
 import org.apache.shardingsphere.driver.yaml.YamlJDBCConfiguration;
 import org.apache.shardingsphere.infra.config.database.impl.DataSourceProvidedDatabaseConfiguration;
-import org.apache.shardingsphere.infra.util.yaml.YamlEngine;
 import org.apache.shardingsphere.infra.yaml.config.swapper.resource.YamlDataSourceConfigurationSwapper;
 import org.apache.shardingsphere.infra.yaml.config.swapper.rule.YamlRuleConfigurationSwapperEngine;
 import org.apache.shardingsphere.infra.config.mode.ModeConfiguration;
@@ -80,7 +81,7 @@ final class OfflineRouter {
     private static final Pattern WORD = Pattern.compile("\"([^\"]+)\"|([A-Za-z_][A-Za-z0-9_$]*)");
 
     private final Rules rules;
-    private final Clock clock;
+    private final Topology topology;
     private final DatabaseType postgres;
     private final ShardingSphereMetaData metaData;
     private final RuleMetaData globalRules;
@@ -100,10 +101,10 @@ final class OfflineRouter {
     record Route(String sql, String statementType, List<Unit> units, List<String> warnings) {
     }
 
-    private OfflineRouter(Rules rules, Clock clock, DatabaseType postgres, ShardingSphereMetaData metaData, RuleMetaData globalRules,
+    private OfflineRouter(Topology topology, DatabaseType postgres, ShardingSphereMetaData metaData, RuleMetaData globalRules,
                           ConfigurationProperties props, ShardingSphereSchema schema) {
-        this.rules = rules;
-        this.clock = clock;
+        this.rules = topology.rules();
+        this.topology = topology;
         this.postgres = postgres;
         this.metaData = metaData;
         this.globalRules = globalRules;
@@ -120,9 +121,10 @@ final class OfflineRouter {
      *
      * @throws IllegalArgumentException with ShardingSphere's reason when it rejects the compiled rules
      */
-    static OfflineRouter create(Rules rules, Clock clock) {
+    static OfflineRouter create(Topology topology) {
+        Rules rules = topology.rules();
         try {
-            ShardingSphereRules compiled = ShardingSphereRules.compile(rules, clock);
+            ShardingSphereRules compiled = ShardingSphereRules.compile(topology, null);
             Map<String, DataSourcePoolProperties> sources = new LinkedHashMap<>();
             Map<String, List<String>> singleTables = new LinkedHashMap<>();
             for (PhysicalNode n : rules.nodes()) {
@@ -135,7 +137,7 @@ final class OfflineRouter {
                         .map(TableSpec::name).toList());
             }
             Kernel k = kernel(rules.name(), sources, singleTables, compiled.configurations(), compiled.props(), rules.workerId());
-            return new OfflineRouter(rules, clock, k.postgres, k.metaData, k.globalRules, k.props, k.schema);
+            return new OfflineRouter(topology, k.postgres, k.metaData, k.globalRules, k.props, k.schema);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("ShardingSphere 5.5.2 rejects the compiled rules: " + rootMessage(e), e);
         }
@@ -147,9 +149,9 @@ final class OfflineRouter {
      *
      * @throws IllegalArgumentException with ShardingSphere's reason
      */
-    static void checkNative(byte[] yaml) {
+    static void checkNative(NativeRules rules) {
         try {
-            YamlJDBCConfiguration cfg = YamlEngine.unmarshal(yaml, YamlJDBCConfiguration.class);
+            YamlJDBCConfiguration cfg = rules.configuration();
             Map<String, DataSourcePoolProperties> sources = new LinkedHashMap<>();
             YamlDataSourceConfigurationSwapper swapper = new YamlDataSourceConfigurationSwapper();
             for (Map.Entry<String, Map<String, Object>> e : cfg.getDataSources().entrySet()) {
@@ -159,7 +161,7 @@ final class OfflineRouter {
                     : new YamlRuleConfigurationSwapperEngine().swapToRuleConfigurations(cfg.getRules());
             java.util.Properties props = cfg.getProps() == null ? new java.util.Properties() : cfg.getProps();
             kernel(cfg.getDatabaseName() == null ? "logic_db" : cfg.getDatabaseName(), sources, Map.of(), configs, props, 0);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new IllegalArgumentException("ShardingSphere 5.5.2 rejects the configuration: " + rootMessage(e), e);
         }
     }
@@ -244,7 +246,9 @@ final class OfflineRouter {
      */
     private void guard(QueryContext query) {
         try {
-            GuardAuditor.auditOffline(rules, clock, query, globalRules, metaData.getDatabase(rules.name()));
+            // the guard reads its shards and month windows from the database's compiled rules: this topology; the clock
+            // is its health runtime's, which offline never runs
+            GuardAuditor.auditOffline(rules, Clock.systemUTC(), query, globalRules, metaData.getDatabase(rules.name()));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -291,17 +295,18 @@ final class OfflineRouter {
             }
         }
         for (String name : tables.getTablesContext().getTableNames()) {
-            TableSpec t = rules.tables().get(name.toLowerCase(Locale.ROOT));
-            if (t == null) {
+            Topology.Table compiled = topology.table(name);
+            if (compiled == null) {
                 continue;
             }
+            TableSpec t = compiled.spec();
             if (t.strategy().byUser() && !whereColumns.contains(t.keyColumn())) {
                 out.add("full scan: " + t.name() + " has no shard key " + t.keyColumn() + " in the WHERE clause, so the "
-                        + "statement runs on every shard (" + rules.shardsOf(t).size() + ")");
+                        + "statement runs on every shard (" + compiled.shards().size() + ")");
             }
             if (t.strategy().byMonth() && !whereColumns.contains(t.timeColumn())) {
                 out.add("full scan: " + t.name() + " has no " + t.timeColumn() + " in the WHERE clause, so the statement "
-                        + "runs on every month table of the window (" + rules.physicalTables(t, clock).size()
+                        + "runs on every month table of the window (" + compiled.monthCount()
                         + " per shard)");
             }
         }

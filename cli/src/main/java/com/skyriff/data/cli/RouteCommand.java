@@ -1,10 +1,13 @@
 package com.skyriff.data.cli;
 
+import com.skyriff.data.SkyriffData;
+import com.skyriff.data.StatementRoute;
 import com.skyriff.data.rules.MonthWindow;
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.Strategy;
 import com.skyriff.data.rules.TableSpec;
+import com.skyriff.data.rules.Topology;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -23,11 +26,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "route", mixinStandardHelpOptions = true,
         description = {"Where a key or a statement goes. Works offline, from the rules alone.",
                 "--table T --key K [--time TS]: the shard, the physical table, and the nodes that answer a write and a read.",
-                "--sql STATEMENT [--param V ...]: the physical statements ShardingSphere 5.5.2 would run and on which nodes, "
-                        + "computed by ShardingSphere's own parser, router and rewriter (nothing is executed). The layer's "
-                        + "own statement guard runs first: a statement the library refuses (no shard key or month range, "
-                        + "too many months, a construct ShardingSphere gets wrong across shards, a write to several shards) "
-                        + "is refused here too, with the library's message and exit code 2. A full scan the rules allow "
+                "--sql STATEMENT [--param V ...]: the path the library takes for the statement and why, decided by the "
+                        + "library's own code (nothing is executed): the single-shard path (one physical statement on one "
+                        + "node of one shard, month tables substituted), ShardingSphere (the reason; the physical "
+                        + "statements computed by ShardingSphere 5.5.2's own parser, router and rewriter, after the layer's "
+                        + "statement guard), or refused (the library's message, exit code 2). A full scan the rules allow "
                         + "(allow-full-scan) or a statement with the guard's disable hint is routed and flagged WARNING.",
                 "Reads outside a transaction go to a replica (the balancer rotates; the one shown is one of them); inside a "
                         + "transaction or a primary scope everything goes to the primary."},
@@ -64,8 +67,13 @@ final class RouteCommand extends BaseCommand {
     }
 
     private int routeKey(Rules rules) {
-        TableSpec t = rules.table(table).orElseThrow(() -> new IllegalArgumentException("route --table names no table of "
-                + "the rules; was '" + table + "', expected one of " + rules.tables().keySet()));
+        Topology topology = Topology.compile(rules, clock());
+        Topology.Table compiled = topology.table(table);
+        if (compiled == null) {
+            throw new IllegalArgumentException("route --table names no table of the rules; was '" + table
+                    + "', expected one of " + rules.tables().keySet());
+        }
+        TableSpec t = compiled.spec();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("command", "route");
         m.put("table", t.name());
@@ -76,19 +84,19 @@ final class RouteCommand extends BaseCommand {
                 throw new IllegalArgumentException("route --key is missing; table " + t.name() + " (strategy "
                         + t.strategy() + ") is split by user id column " + t.keyColumn());
             }
-            int bucket = rules.buckets().bucketOf(key);
-            String shard = rules.buckets().shardOf(key);
+            int bucket = topology.bucketOf(key);
+            String shard = topology.shardName(topology.shardOf(key));
             m.put("keyColumn", t.keyColumn());
             m.put("key", key);
             m.put("bucket", bucket);
             m.put("bucketCount", rules.bucketCount());
             shards = List.of(shard);
         } else {
-            shards = rules.shardsOf(t);
+            shards = compiled.shards();
         }
-        List<String> physical = rules.physicalTables(t, clock());
+        List<String> physical = compiled.physicalTables();
         if (t.strategy().byMonth()) {
-            MonthWindow window = rules.window(t, clock());
+            MonthWindow window = compiled.window();
             m.put("timeColumn", t.timeColumn());
             m.put("window", window.toString());
             if (time != null) {
@@ -114,7 +122,7 @@ final class RouteCommand extends BaseCommand {
         List<PhysicalNode> writes = new ArrayList<>();
         List<PhysicalNode> reads = new ArrayList<>();
         for (String s : shards) {
-            List<PhysicalNode> shardNodes = rules.nodes().stream().filter(n -> n.shard().equals(s)).toList();
+            List<PhysicalNode> shardNodes = topology.nodes(topology.shardIndex(s));
             writes.add(shardNodes.get(0));
             List<PhysicalNode> replicas = shardNodes.stream().filter(n -> !n.primary()).toList();
             reads.addAll(replicas.isEmpty() ? List.of(shardNodes.get(0)) : replicas);
@@ -159,28 +167,29 @@ final class RouteCommand extends BaseCommand {
         for (String p : params) {
             values.add(p.matches("-?\\d{1,18}") ? (Object) Long.valueOf(p) : p);
         }
+        Topology topology = Topology.compile(rules, clock());
+        StatementRoute decision = SkyriffData.routeOffline(topology, sql, values.toArray());
+        if (decision.path() == StatementRoute.Path.REFUSED) {
+            return refused(decision.reason(), null, null);
+        }
+        if (decision.path() == StatementRoute.Path.SINGLE_SHARD) {
+            return singleShard(topology, decision, values);
+        }
         OfflineRouter.Route route;
         try {
-            route = OfflineRouter.create(rules, clock()).route(sql, values);
+            route = OfflineRouter.create(topology).route(sql, values);
         } catch (OfflineRouter.Refused refused) {
             if (!json) {
                 throw refused;
             }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("command", "route");
-            m.put("ok", false);
-            m.put("exitCode", SkyriffCli.INVALID);
-            m.put("sql", sql);
-            m.put("refused", refused.refusal().reason().toString());
-            m.put("table", refused.refusal().table());
-            m.put("error", refused.getMessage());
-            printJson(m);
-            return SkyriffCli.INVALID;
+            return refused(refused.getMessage(), refused.refusal().reason().toString(), refused.refusal().table());
         }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("command", "route");
             m.put("sql", route.sql());
+            m.put("path", "shardingsphere");
+            m.put("reason", decision.reason());
             m.put("statementType", route.statementType());
             List<Map<String, Object>> units = new ArrayList<>();
             for (OfflineRouter.Unit u : route.units()) {
@@ -199,6 +208,7 @@ final class RouteCommand extends BaseCommand {
             return SkyriffCli.OK;
         }
         out().println(route.sql());
+        out().println("path: ShardingSphere - " + decision.reason());
         TextTable t = new TextTable("node", "data source", "physical statement");
         for (OfflineRouter.Unit u : route.units()) {
             t.row(u.node() == null ? "?" : u.node().describe(), u.dataSource(),
@@ -209,6 +219,67 @@ final class RouteCommand extends BaseCommand {
         for (String w : route.warnings()) {
             out().println("WARNING " + w);
         }
+        return SkyriffCli.OK;
+    }
+
+    /** The library refuses the statement: its message unchanged, exit code 2 (as for invalid input). */
+    private int refused(String message, String reason, String refusedTable) {
+        if (!json) {
+            throw new IllegalArgumentException(message);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("command", "route");
+        m.put("ok", false);
+        m.put("exitCode", SkyriffCli.INVALID);
+        m.put("sql", sql);
+        m.put("path", "refused");
+        m.put("refused", reason);
+        m.put("table", refusedTable);
+        m.put("error", message);
+        printJson(m);
+        return SkyriffCli.INVALID;
+    }
+
+    /**
+     * The single-shard path: one physical statement on one node of the shard; a write or locking read on the primary,
+     * a read on a replica the balancer picks (the first is shown), the primary inside a transaction.
+     */
+    private int singleShard(Topology topology, StatementRoute decision, List<Object> values) {
+        List<PhysicalNode> shardNodes = topology.nodes(topology.shardIndex(decision.shard()));
+        PhysicalNode primary = shardNodes.get(0);
+        List<PhysicalNode> replicas = shardNodes.stream().filter(n -> !n.primary()).toList();
+        boolean onPrimary = StatementRoute.ON_PRIMARY.equals(decision.reason()) || replicas.isEmpty();
+        PhysicalNode node = onPrimary ? primary : replicas.get(0);
+        String note = onPrimary ? (replicas.isEmpty() ? "no replica: the primary answers" : "writes and locking reads run on"
+                + " the primary") : topology.rules().loadBalancing() + " over " + replicas.size()
+                + (replicas.size() == 1 ? " replica" : " replicas") + "; inside a transaction or a primary scope: "
+                + primary.describe();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("command", "route");
+            m.put("sql", sql);
+            m.put("path", "single-shard");
+            m.put("reason", decision.reason());
+            m.put("shard", decision.shard());
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("dataSource", node.dataSourceName());
+            x.put("node", node.describe());
+            x.put("url", node.spec().maskedUrl());
+            x.put("sql", decision.sql());
+            x.put("parameters", values.stream().map(String::valueOf).toList());
+            m.put("units", List.of(x));
+            m.put("nodeNote", note);
+            m.put("fullScan", false);
+            m.put("warnings", List.of());
+            printJson(m);
+            return SkyriffCli.OK;
+        }
+        out().println(sql);
+        out().println("path: single-shard - " + decision.reason() + " (" + decision.shard() + ")");
+        TextTable t = new TextTable("node", "data source", "physical statement");
+        t.row(node.describe(), node.dataSourceName(), decision.sql() + (values.isEmpty() ? "" : "  -- " + values));
+        t.print(out());
+        out().println("1 physical statement (" + note + ")");
         return SkyriffCli.OK;
     }
 

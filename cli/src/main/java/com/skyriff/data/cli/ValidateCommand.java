@@ -54,7 +54,7 @@ final class ValidateCommand extends BaseCommand {
             summary = "native ShardingSphere 5.5 configuration";
             if (rules != null) {
                 try {
-                    OfflineRouter.checkNative(rules.yaml());
+                    OfflineRouter.checkNative(rules);
                 } catch (IllegalArgumentException e) {
                     problems.add(fileProblem(source, null, source + ": " + e.getMessage()));
                     rules = null;
@@ -74,7 +74,7 @@ final class ValidateCommand extends BaseCommand {
             summary = "";
             if (rules != null) {
                 try {
-                    OfflineRouter.create(rules, clock());
+                    OfflineRouter.create(com.skyriff.data.rules.Topology.compile(rules, clock()));
                 } catch (IllegalArgumentException e) {
                     problems.add(fileProblem(source, null, source + ": " + e.getMessage()));
                 }

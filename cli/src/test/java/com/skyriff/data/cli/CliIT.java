@@ -234,10 +234,17 @@ class CliIT {
                 "SELECT user_id, count(*) FROM users WHERE user_id IN (" + a + ", " + b + ") GROUP BY user_id HAVING count(*) > 1",
                 "SELECT name FROM users WHERE user_id = " + a,
                 "SELECT count(*) FROM watch_event WHERE user_id = " + a
-                        + " AND created_at >= '2026-11-01 00:00:00+00' AND created_at < '2026-12-01 00:00:00+00'");
+                        + " AND created_at >= '2026-11-01 00:00:00+00' AND created_at < '2026-12-01 00:00:00+00'",
+                "SELECT video_id FROM watch_event WHERE user_id = " + b
+                        + " AND created_at >= '2026-10-15 00:00:00+00' AND created_at < '2026-12-01 00:00:00+00'",
+                "UPDATE users SET name = 'y' WHERE user_id = " + b,
+                "SELECT * FROM watch_event WHERE user_id = " + a,
+                "UPDATE users SET user_id = user_id + 2 WHERE user_id = " + a,
+                "SELECT count(*) FROM users WHERE user_id IN (" + a + ", " + b + ")");
         Rules parsed = RulesReader.parse(readRules(), "rules.yaml", Map.of("PG_USER", db.shards().get(0).primary().user(),
                 "PG_PASSWORD", db.shards().get(0).primary().password())::get, Cli.CLOCK);
         int refused = 0;
+        int singleShard = 0;
         try (SkyriffData data = SkyriffData.builder().rules(parsed).clock(Cli.CLOCK).build()) {
             for (String sql : statements) {
                 String libraryRefusal = null;
@@ -254,10 +261,24 @@ class CliIT {
                 } else {
                     assertThat(r.code()).as(sql + "\n" + r).isZero();
                     assertThat(r.out()).as(sql).contains("physical statement").doesNotContain("WARNING");
+                    // the same path, shard, physical SQL and reason as the running library decides
+                    com.skyriff.data.StatementRoute library = data.route(sql);
+                    Cli.Result json = cli.run("route", rules.toString(), "--sql", sql, "--json");
+                    if (library.path() == com.skyriff.data.StatementRoute.Path.SINGLE_SHARD) {
+                        singleShard++;
+                        assertThat(r.out()).as(sql).contains("path: single-shard - " + library.reason() + " ("
+                                + library.shard() + ")", library.sql());
+                        assertThat(json.out()).as(sql).contains("\"path\": \"single-shard\"",
+                                "\"shard\": \"" + library.shard() + "\"", "\"sql\": \"" + library.sql() + "\"");
+                    } else {
+                        assertThat(library.path()).as(sql).isEqualTo(com.skyriff.data.StatementRoute.Path.SHARDINGSPHERE);
+                        assertThat(r.out()).as(sql).contains("path: ShardingSphere - " + library.reason());
+                    }
                 }
             }
         }
-        assertThat(refused).as("statements the library refused").isEqualTo(4);
+        assertThat(refused).as("statements the library refused").isEqualTo(6);
+        assertThat(singleShard).as("statements on the single-shard path").isEqualTo(4);
     }
 
     @Test

@@ -62,6 +62,15 @@ public final class NativeRules {
         return source;
     }
 
+    /** ShardingSphere's YAML model of the file, read anew (it is mutable): for offline checks such as the CLI's. */
+    public YamlJDBCConfiguration configuration() {
+        try {
+            return YamlEngine.unmarshal(yaml, YamlJDBCConfiguration.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(source + ": not a valid ShardingSphere 5.5 configuration: " + e.getMessage(), e);
+        }
+    }
+
     /** The file's bytes, for {@code YamlShardingSphereDataSourceFactory}. */
     public byte[] yaml() {
         return yaml.clone();

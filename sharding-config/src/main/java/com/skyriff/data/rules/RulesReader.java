@@ -98,7 +98,8 @@ public final class RulesReader {
                 && Pattern.compile("(?m)^rules\\s*:").matcher(yaml).find();
     }
 
-    static String readText(Path file) {
+    /** The text of a rules file (UTF-8); a missing or unreadable file fails naming it. */
+    public static String readText(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {

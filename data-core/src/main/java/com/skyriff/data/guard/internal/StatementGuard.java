@@ -1,5 +1,6 @@
 package com.skyriff.data.guard.internal;
 
+import com.google.common.collect.BoundType;
 import com.google.common.collect.Range;
 import com.skyriff.data.guard.RefusedStatementException;
 import com.skyriff.data.guard.RefusedStatementException.Reason;
@@ -8,11 +9,8 @@ import com.skyriff.data.health.internal.Sneaky;
 import com.skyriff.data.rules.MonthWindow;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.TableSpec;
-import com.skyriff.data.rules.UserBuckets;
-import com.skyriff.data.rules.internal.MonthShardingAlgorithm;
-import java.time.YearMonth;
-import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
+import com.skyriff.data.rules.Topology;
+import com.skyriff.data.rules.internal.ShardingSphereRules;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
@@ -69,8 +67,8 @@ final class StatementGuard {
     private final HealthRuntime runtime;
     private final ShardingConditionEngine conditions;
     private final Map<String, Table> tables = new HashMap<>();
-    private final UserBuckets buckets;
-    private final ZoneId zone;
+    /** The topology of this guard's ShardingSphere database (the one its algorithms adapt): shards and windows. */
+    private final Topology topology;
     private final long allShards;
     private final long defaultShard;
     private final int shardCount;
@@ -86,14 +84,13 @@ final class StatementGuard {
         Rules rules = runtime.rules();
         ShardingRule sharding = database.getRuleMetaData().findSingleRule(ShardingRule.class).orElse(null);
         this.conditions = sharding == null ? null : new ShardingConditionEngine(globalRules, database, sharding);
-        this.buckets = rules.buckets();
-        this.zone = rules.monthZone();
+        Topology compiled = sharding == null ? null : ShardingSphereRules.topologyOf(sharding.getConfiguration());
+        this.topology = compiled != null ? compiled : Topology.compile(rules, runtime.clock());
         this.shardCount = rules.shards().size();
         this.allShards = shardCount == 64 ? -1L : (1L << shardCount) - 1;
         this.defaultShard = 1L << runtime.shardIndex(rules.defaultShard());
-        for (TableSpec t : rules.tables().values()) {
-            MonthWindow window = t.strategy().byMonth() ? rules.window(t, runtime.clock()) : null;
-            tables.put(t.name(), new Table(t, window));
+        for (Topology.Table t : topology.tables()) {
+            tables.put(t.name(), new Table(t.spec(), t.window(), t));
         }
     }
 
@@ -469,33 +466,33 @@ final class StatementGuard {
     private int shardOf(Object key) {
         long id;
         try {
-            id = UserBuckets.userId("", "", key);
+            id = Topology.userId("", "", key);
         } catch (IllegalArgumentException e) {
             return -1;
         }
-        return runtime.shardIndex(buckets.shardOf(id));
+        return topology.shardOf(id);
     }
 
     /** Adds the months a time condition touches; false if there is none (or it cannot be read). */
     @SuppressWarnings("unchecked")
     private boolean months(Table t, ShardingConditionValue v, BitSet into) {
-        String name = t.spec.name();
-        String column = t.spec.timeColumn();
         try {
             if (v instanceof ListShardingConditionValue<?> list) {
                 for (Object value : list.getValues()) {
-                    YearMonth m = MonthShardingAlgorithm.month(name, column, value, zone);
-                    if (t.window.contains(m)) {
-                        into.set(offset(t, m));
+                    int m = t.compiled.monthIndex(topology.month(t.compiled, value));
+                    if (m >= 0) {
+                        into.set(m);
                     }
                 }
                 return true;
             }
             if (v instanceof RangeShardingConditionValue<?> range) {
-                YearMonth[] span = MonthShardingAlgorithm.monthsTouched(name, column,
-                        (Range<Comparable<?>>) (Range<?>) range.getValueRange(), zone, t.window.first(), t.window.last());
-                if (span != null) {
-                    into.set(offset(t, span[0]), offset(t, span[1]) + 1);
+                Range<Comparable<?>> r = (Range<Comparable<?>>) (Range<?>) range.getValueRange();
+                Topology.Months span = topology.monthsTouched(t.compiled, r.hasLowerBound() ? r.lowerEndpoint() : null,
+                        r.hasUpperBound() ? r.upperEndpoint() : null,
+                        !r.hasUpperBound() || r.upperBoundType() == BoundType.CLOSED);
+                if (!span.isEmpty()) {
+                    into.set(span.first(), span.last() + 1);
                 }
                 return true;
             }
@@ -503,10 +500,6 @@ final class StatementGuard {
             return true;   // not a timestamp: ShardingSphere's routing reports it with the column's name
         }
         return false;
-    }
-
-    private static int offset(Table t, YearMonth m) {
-        return (int) t.window.first().until(m, ChronoUnit.MONTHS);
     }
 
     private static String span(Table t, BitSet months, boolean all) {
@@ -840,7 +833,7 @@ final class StatementGuard {
     private record Plan(boolean write, long fixedWrite, long fixedCross, int[] keyParams) {
     }
 
-    /** A logical table and, for monthly tables, its month window. */
-    private record Table(TableSpec spec, MonthWindow window) {
+    /** A logical table and, for monthly tables, its month window; {@code compiled} is the topology's table. */
+    private record Table(TableSpec spec, MonthWindow window, Topology.Table compiled) {
     }
 }

@@ -11,6 +11,7 @@ import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.RulesReader;
 import com.skyriff.data.rules.ShardSpec;
+import com.skyriff.data.rules.Topology;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -67,9 +68,11 @@ public final class HealthRuntime implements AutoCloseable {
     private volatile Rules rules;
     private HealthMonitor monitor;
 
-    private HealthRuntime(Rules rules, Map<String, HikariDataSource> pools, Function<PhysicalNode, HikariDataSource> poolFactory,
+    private HealthRuntime(Topology topology, Map<String, HikariDataSource> pools,
+                          Function<PhysicalNode, HikariDataSource> poolFactory,
                           BiConsumer<String, HikariDataSource> poolSwapped, MeterRegistry meterRegistry, Path rulesFile,
                           Clock clock) {
+        Rules rules = topology.rules();
         this.rules = rules;
         this.database = rules.name();
         this.key = rules.name() + "#" + INSTANCES.incrementAndGet();
@@ -84,13 +87,13 @@ public final class HealthRuntime implements AutoCloseable {
         this.meterRegistry = meterRegistry;
         this.rulesFile = rulesFile;
         this.clock = clock;
-        if (rules.shards().size() > 64) {
-            throw new IllegalArgumentException(database + ": shards has " + rules.shards().size()
+        if (topology.shardCount() > 64) {
+            throw new IllegalArgumentException(database + ": shards has " + topology.shardCount()
                     + " entries; the reliability runtime tracks at most 64 shards");
         }
-        List<PhysicalNode> physical = rules.nodes();
+        List<PhysicalNode> physical = topology.nodes();
         this.nodes = new NodeState[physical.size()];
-        this.shards = new ShardState[rules.shards().size()];
+        this.shards = new ShardState[topology.shardCount()];
         Map<String, ShardState> groups = new HashMap<>();
         Map<String, NodeDataSource> ds = new LinkedHashMap<>();
         int n = 0;
@@ -98,10 +101,7 @@ public final class HealthRuntime implements AutoCloseable {
             ShardSpec spec = rules.shards().get(s);
             NodeState primary = null;
             List<NodeState> replicas = new ArrayList<>();
-            for (PhysicalNode p : physical) {
-                if (!p.shard().equals(spec.name())) {
-                    continue;
-                }
+            for (PhysicalNode p : topology.nodes(s)) {
                 NodeState state = new NodeState(n, s, p);
                 nodes[n++] = state;
                 if (p.primary()) {
@@ -132,11 +132,19 @@ public final class HealthRuntime implements AutoCloseable {
      * @param meterRegistry where the lag and up gauges go; null for none
      * @param rulesFile the compact rules file to watch for node changes; null for none
      */
+    public static HealthRuntime create(Topology topology, Map<String, HikariDataSource> pools,
+                                       Function<PhysicalNode, HikariDataSource> poolFactory,
+                                       BiConsumer<String, HikariDataSource> poolSwapped, MeterRegistry meterRegistry,
+                                       Path rulesFile, Clock clock) {
+        return new HealthRuntime(topology, pools, poolFactory, poolSwapped, meterRegistry, rulesFile, clock);
+    }
+
+    /** {@link #create(Topology, Map, Function, BiConsumer, MeterRegistry, Path, Clock)} of the rules as of {@code clock}. */
     public static HealthRuntime create(Rules rules, Map<String, HikariDataSource> pools,
                                        Function<PhysicalNode, HikariDataSource> poolFactory,
                                        BiConsumer<String, HikariDataSource> poolSwapped, MeterRegistry meterRegistry,
                                        Path rulesFile, Clock clock) {
-        return new HealthRuntime(rules, pools, poolFactory, poolSwapped, meterRegistry, rulesFile, clock);
+        return create(Topology.compile(rules, clock), pools, poolFactory, poolSwapped, meterRegistry, rulesFile, clock);
     }
 
     /** The key ShardingSphere's balancer finds this runtime by ({@code ShardingSphereRules.RUNTIME_PROP}). */

@@ -6,6 +6,7 @@ import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.ShardSpec;
 import com.skyriff.data.rules.Strategy;
 import com.skyriff.data.rules.TableSpec;
+import com.skyriff.data.rules.Topology;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ import org.apache.shardingsphere.single.config.SingleRuleConfiguration;
 /**
  * Compiles {@link Rules} into ShardingSphere 5.5.2 rule configurations (Java API): sharding with our bucket and month
  * algorithms, read/write splitting per shard with {@code transactionalReadQueryStrategy: PRIMARY}, broadcast and
- * single rules. The month data nodes are computed from each table's window as of the given clock. Public for the
+ * single rules, all from one {@link Topology}: the month data nodes are its windows, and the algorithms adapt it. Public for the
  * other modules of this project; not API.
  */
 public final class ShardingSphereRules {
@@ -45,19 +46,29 @@ public final class ShardingSphereRules {
     public static final String POLICY_PROP = "policy";
     /** Balancer property prefix: {@code weight.<data source>} = the replica's weight. */
     public static final String WEIGHT_PROP_PREFIX = "weight.";
+    /** Algorithm property: the key of the {@link Topology} the algorithms adapt ({@link Topologies}). */
+    static final String TOPOLOGY_PROP = "topology";
 
+    private final Topology topology;
     private final List<RuleConfiguration> configurations;
     private final Properties props;
     private final Map<String, String> dataNodes;
 
-    private ShardingSphereRules(List<RuleConfiguration> configurations, Properties props, Map<String, String> dataNodes) {
+    private ShardingSphereRules(Topology topology, List<RuleConfiguration> configurations, Properties props,
+                                Map<String, String> dataNodes) {
+        this.topology = topology;
         this.configurations = List.copyOf(configurations);
         this.props = props;
         this.dataNodes = Map.copyOf(dataNodes);
     }
 
     public static ShardingSphereRules compile(Rules rules, Clock clock) {
-        return compile(rules, clock, null);
+        return compile(Topology.compile(rules, clock), null);
+    }
+
+    /** {@link #compile(Topology, String)} of the rules' topology as of {@code clock}. */
+    public static ShardingSphereRules compile(Rules rules, Clock clock, String runtimeKey) {
+        return compile(Topology.compile(rules, clock), runtimeKey);
     }
 
     /**
@@ -65,10 +76,11 @@ public final class ShardingSphereRules {
      * ({@link #HEALTH_LOAD_BALANCER_TYPE}) bound to the runtime registered under {@code runtimeKey}; null compiles
      * ShardingSphere's own balancer. The health balancer must be on the class path (it is in data-core).
      */
-    public static ShardingSphereRules compile(Rules rules, Clock clock, String runtimeKey) {
+    public static ShardingSphereRules compile(Topology topology, String runtimeKey) {
+        Rules rules = topology.rules();
         List<RuleConfiguration> out = new ArrayList<>();
         Map<String, String> nodes = new LinkedHashMap<>();
-        out.add(sharding(rules, clock, nodes));
+        out.add(sharding(topology, nodes));
         ReadwriteSplittingRuleConfiguration rw = readwriteSplitting(rules, runtimeKey);
         if (!rw.getDataSourceGroups().isEmpty()) {
             out.add(rw);
@@ -88,7 +100,22 @@ public final class ShardingSphereRules {
             props.setProperty("sql-show", Boolean.toString(log.sqlShow()));
             props.setProperty("sql-simple", Boolean.toString(log.sqlSimple()));
         });
-        return new ShardingSphereRules(out, props, nodes);
+        return new ShardingSphereRules(topology, out, props, nodes);
+    }
+
+    /** The topology these configurations were compiled from; their algorithms adapt this very object. */
+    public Topology topology() {
+        return topology;
+    }
+
+    /**
+     * The topology behind a ShardingSphere sharding rule configuration compiled here (what a running data source's
+     * {@code ShardingRule.getConfiguration()} returns), or null for one compiled elsewhere (native YAML).
+     */
+    public static Topology topologyOf(ShardingRuleConfiguration configuration) {
+        AlgorithmConfiguration user = configuration.getShardingAlgorithms().get(USER_ALGORITHM);
+        String key = user == null ? null : user.getProps().getProperty(TOPOLOGY_PROP);
+        return key == null ? null : Topologies.get(key);
     }
 
     /** The rule configurations, for {@code ShardingSphereDataSourceFactory.createDataSource}. */
@@ -111,27 +138,28 @@ public final class ShardingSphereRules {
     /** ShardingSphere's prefix for an inline expression that is a plain comma-separated list (no Groovy). */
     static final String LITERAL = "<LITERAL>";
 
-    private static ShardingRuleConfiguration sharding(Rules rules, Clock clock, Map<String, String> nodes) {
+    private static ShardingRuleConfiguration sharding(Topology topology, Map<String, String> nodes) {
         ShardingRuleConfiguration cfg = new ShardingRuleConfiguration();
+        String key = Topologies.register(topology);
         Properties userProps = new Properties();
         userProps.setProperty("strategy", "STANDARD");
         userProps.setProperty("algorithmClassName", UserBucketShardingAlgorithm.class.getName());
-        userProps.setProperty(UserBucketShardingAlgorithm.BUCKET_COUNT, Integer.toString(rules.bucketCount()));
-        userProps.setProperty(UserBucketShardingAlgorithm.ASSIGNMENT, rules.buckets().encode());
+        userProps.setProperty(TOPOLOGY_PROP, key);
         cfg.getShardingAlgorithms().put(USER_ALGORITHM, new AlgorithmConfiguration("CLASS_BASED", userProps));
         Properties monthProps = new Properties();
         monthProps.setProperty("strategy", "STANDARD");
         monthProps.setProperty("algorithmClassName", MonthShardingAlgorithm.class.getName());
-        monthProps.setProperty(MonthShardingAlgorithm.ZONE, rules.monthZone().getId());
+        monthProps.setProperty(TOPOLOGY_PROP, key);
         cfg.getShardingAlgorithms().put(MONTH_ALGORITHM, new AlgorithmConfiguration("CLASS_BASED", monthProps));
         cfg.getKeyGenerators().put(KEY_GENERATOR, new AlgorithmConfiguration("SNOWFLAKE", new Properties()));
-        for (TableSpec t : rules.tables().values()) {
+        for (Topology.Table table : topology.tables()) {
+            TableSpec t = table.spec();
             if (t.strategy() == Strategy.BROADCAST || t.strategy() == Strategy.SINGLE) {
                 continue;
             }
             StringJoiner dn = new StringJoiner(",");
-            for (String shard : rules.shardsOf(t)) {
-                for (String physical : rules.physicalTables(t, clock)) {
+            for (String shard : table.shards()) {
+                for (String physical : table.physicalTables()) {
                     dn.add(shard + "." + physical);
                 }
             }

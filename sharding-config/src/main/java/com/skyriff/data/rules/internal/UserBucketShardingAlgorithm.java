@@ -1,6 +1,6 @@
 package com.skyriff.data.rules.internal;
 
-import com.skyriff.data.rules.UserBuckets;
+import com.skyriff.data.rules.Topology;
 import java.util.Collection;
 import java.util.Properties;
 import org.apache.shardingsphere.sharding.api.sharding.standard.PreciseShardingValue;
@@ -8,23 +8,27 @@ import org.apache.shardingsphere.sharding.api.sharding.standard.RangeShardingVal
 import org.apache.shardingsphere.sharding.api.sharding.standard.StandardShardingAlgorithm;
 
 /**
- * ShardingSphere database-sharding algorithm: user id → virtual bucket → shard, as {@link UserBuckets} defines.
- * Registered as a {@code CLASS_BASED} algorithm by {@link ShardingSphereRules}; not for direct use. Thread-safe after
- * {@link #init}.
+ * ShardingSphere database-sharding algorithm: a thin adapter over {@link Topology#shardOf(Topology.Table, Object)}
+ * (the one key conversion and bucket map of every path) of the topology its rules were compiled from. Registered as
+ * a {@code CLASS_BASED} algorithm by {@link ShardingSphereRules}; not for direct use. Thread-safe after {@link #init}.
  */
 public final class UserBucketShardingAlgorithm implements StandardShardingAlgorithm<Comparable<?>> {
-    static final String BUCKET_COUNT = "bucket-count";
-    static final String ASSIGNMENT = "assignment";
-    private UserBuckets buckets;
+    private Topology topology;
 
     @Override
     public void init(Properties props) {
-        buckets = UserBuckets.decode(Integer.parseInt(props.getProperty(BUCKET_COUNT)), props.getProperty(ASSIGNMENT));
+        topology = Topologies.get(props.getProperty(ShardingSphereRules.TOPOLOGY_PROP));
+    }
+
+    /** The topology this algorithm routes with. */
+    public Topology topology() {
+        return topology;
     }
 
     @Override
     public String doSharding(Collection<String> targets, PreciseShardingValue<Comparable<?>> value) {
-        String shard = buckets.shardOf(userId(value.getLogicTableName(), value.getColumnName(), value.getValue()));
+        long id = Topology.userId(value.getLogicTableName(), value.getColumnName(), value.getValue());
+        String shard = topology.shardName(topology.shardOf(id));
         if (!targets.contains(shard)) {
             throw new IllegalStateException(value.getLogicTableName() + "." + value.getColumnName() + " routes to shard "
                     + shard + ", which is not among the table's data sources " + targets);
@@ -36,11 +40,6 @@ public final class UserBucketShardingAlgorithm implements StandardShardingAlgori
     public Collection<String> doSharding(Collection<String> targets, RangeShardingValue<Comparable<?>> value) {
         // a hash spreads any id range over every shard
         return targets;
-    }
-
-    /** The user id a sharding value stands for: {@link UserBuckets#userId}, the one conversion of every path. */
-    static long userId(String table, String column, Object v) {
-        return UserBuckets.userId(table, column, v);
     }
 
     @Override
