@@ -66,6 +66,20 @@ final class OneShardPlan {
     record TimeFact(String op, List<Value> values) {
     }
 
+    /**
+     * The id column an INSERT leaves out, which the layer fills with the table's ShardingSphere key generator (the
+     * very generator ShardingSphere's own path uses, so ids stay unique across both paths): the physical text is the
+     * statement with {@code , column} appended to its column list and {@code , ?} to its one row.
+     *
+     * @param table  the logical table
+     * @param column the id column
+     * @param text   the statement with the column and its marker added (table references keep their offsets)
+     * @param marker the added marker's 0-based index among the physical statement's markers
+     * @param slot   where the generated value sits in the routing values (after the statement's own parameters)
+     */
+    record Generated(String table, String column, String text, int marker, int slot) {
+    }
+
     /** One reference to a rules table and where its name is in the text. */
     static final class Ref {
         final TableSpec spec;
@@ -107,6 +121,8 @@ final class OneShardPlan {
     final boolean monthly;
     /** A monthly reference without a time condition on a table without allow-full-scan: refused when run. */
     Ref timeless;
+    /** The INSERT's left-out id column, filled by the layer; null if none. */
+    Generated generated;
 
     private OneShardPlan(String sql, Kind kind, String fallback, String refusal, String refusalTable, List<Ref> refs,
                          List<Value> keys, Ref target, boolean locking, boolean returning, boolean writeSubquery,
@@ -147,6 +163,24 @@ final class OneShardPlan {
 
     boolean singleShard() {
         return fallback == null && refusal == null;
+    }
+
+    /** The text the physical SQL is written from: the statement, with a left-out id column added. */
+    String physicalText() {
+        return generated == null ? sql : generated.text;
+    }
+
+    /**
+     * The routing values of one execution: the bound parameters, and the generated id at {@link Generated#slot}
+     * when the plan fills one ({@code key} is then that id).
+     */
+    Object[] withGenerated(Object[] params, Object key) {
+        if (generated == null) {
+            return params;
+        }
+        Object[] out = java.util.Arrays.copyOf(params, generated.slot + 1);
+        out[generated.slot] = key;
+        return out;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -202,6 +236,7 @@ final class OneShardPlan {
         final List<Edge> edges = new ArrayList<>();
         String problem;
         Ref timelessRef;
+        Generated generated;
 
         final java.util.function.Function<String, SQLStatement> parser;
 
@@ -346,6 +381,7 @@ final class OneShardPlan {
             OneShardPlan plan = new OneShardPlan(sql, kind, null, null, null, List.copyOf(refs), List.copyOf(keys),
                     target, locking, returning, writeSubquery, selfReference, null);
             plan.timeless = timelessRef;
+            plan.generated = generated;
             return plan;
         }
 
@@ -589,20 +625,30 @@ final class OneShardPlan {
                 problem = "an INSERT without a column list";
                 return null;
             }
-            if (t.idColumn() != null && !columns.contains(t.idColumn().toLowerCase(Locale.ROOT))) {
-                problem = "an INSERT without the " + t.idColumn() + " column (ShardingSphere's Snowflake fills it)";
-                return null;
-            }
-            int key = t.keyColumn() == null ? -1 : columns.indexOf(t.keyColumn().toLowerCase(Locale.ROOT));
-            int time = t.timeColumn() == null ? -1 : columns.indexOf(t.timeColumn().toLowerCase(Locale.ROOT));
-            if (t.strategy().byUser() && key < 0 || t.strategy().byMonth() && time < 0) {
-                problem = "an INSERT without the key or time column";
-                return null;
-            }
             Collection<InsertValuesSegment> rows = insert.getValues();
             if (rows.isEmpty()) {
                 problem = "an INSERT without VALUES";
                 return null;
+            }
+            if (t.idColumn() != null && !columns.contains(t.idColumn().toLowerCase(Locale.ROOT))) {
+                generated = rows.size() == 1 ? generated(insert, rows.iterator().next(), t, columns.size()) : null;
+                if (generated == null) {
+                    problem = (rows.size() == 1 ? "an INSERT without the " + t.idColumn() + " column whose column"
+                            + " list and row are not plain (...) groups" : "an INSERT of several rows without the "
+                            + t.idColumn() + " column") + " (ShardingSphere's Snowflake fills it)";
+                    return null;
+                }
+            }
+            int key = t.keyColumn() == null ? -1 : columns.indexOf(t.keyColumn().toLowerCase(Locale.ROOT));
+            int time = t.timeColumn() == null ? -1 : columns.indexOf(t.timeColumn().toLowerCase(Locale.ROOT));
+            boolean generatedKey = key < 0 && generated != null && t.keyColumn() != null
+                    && t.keyColumn().equalsIgnoreCase(t.idColumn());
+            if (t.strategy().byUser() && key < 0 && !generatedKey || t.strategy().byMonth() && time < 0) {
+                problem = "an INSERT without the key or time column";
+                return null;
+            }
+            if (generatedKey) {
+                keys.add(new Value(generated.slot, null));
             }
             for (InsertValuesSegment row : rows) {
                 List<ExpressionSegment> values = row.getValues();
@@ -629,6 +675,33 @@ final class OneShardPlan {
             }
             target.pinned = true;
             return null;
+        }
+
+        /**
+         * The left-out id column of a one-row INSERT, added after the last column and after the row's last value; null
+         * if the text around them is not {@code column)} and {@code value)} (then ShardingSphere fills the id).
+         */
+        private Generated generated(InsertStatement insert, InsertValuesSegment row, TableSpec t, int columnCount) {
+            List<ColumnSegment> columns = new ArrayList<>(insert.getColumns());
+            List<ExpressionSegment> values = row.getValues();
+            if (columns.size() != columnCount || values.size() != columnCount || columnCount == 0) {
+                return null;
+            }
+            int[][] groups = lexed.columnsAndRow();
+            if (groups == null) {
+                return null;
+            }
+            int columnsEnd = groups[0][1];
+            int rowEnd = groups[1][1];
+            int lastColumn = columns.get(columns.size() - 1).getStopIndex();
+            int lastValue = values.get(values.size() - 1).getStopIndex();
+            if (!(groups[0][0] < lastColumn && lastColumn < columnsEnd && groups[1][0] < lastValue && lastValue < rowEnd)) {
+                return null;
+            }
+            String text = sql.substring(0, columnsEnd) + ", " + t.idColumn() + sql.substring(columnsEnd, rowEnd) + ", ?"
+                    + sql.substring(rowEnd);
+            return new Generated(t.name(), t.idColumn(), text, lexed.markersBefore(rowEnd),
+                    lexed.markersBefore(sql.length()));
         }
 
         /** Splits a top-level AND and records the pinning facts of each conjunct. */
@@ -932,6 +1005,32 @@ final class OneShardPlan {
                 out.add(offsets.get(i));
             }
             return out;
+        }
+
+        /**
+         * The first two parenthesised groups at the statement's top level as {@code {open, close}} offsets, if the
+         * second follows the word {@code VALUES} (an INSERT's column list and its one row); else null.
+         */
+        int[][] columnsAndRow() {
+            int[][] groups = new int[2][];
+            int found = 0;
+            int depth = 0;
+            int open = -1;
+            for (int i = 0; i < tokens.size() && found < 2; i++) {
+                String text = tokens.get(i).text();
+                if (tokens.get(i).kind() != SqlLexer.Kind.OTHER) {
+                    continue;
+                }
+                if (text.equals("(") && depth++ == 0) {
+                    open = i;
+                } else if (text.equals(")") && --depth == 0) {
+                    groups[found++] = new int[] {offsets.get(open), offsets.get(i), open};
+                }
+            }
+            if (found < 2 || groups[1][2] == 0 || !isWord(tokens.get(groups[1][2] - 1), "values")) {
+                return null;
+            }
+            return groups;
         }
 
         /** Parameter markers ({@code ?}) before text offset {@code at}. */

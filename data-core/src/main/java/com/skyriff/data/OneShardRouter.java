@@ -21,6 +21,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.apache.shardingsphere.driver.jdbc.core.connection.ShardingSphereConnection;
+import org.apache.shardingsphere.infra.algorithm.core.context.AlgorithmSQLContext;
+import org.apache.shardingsphere.infra.algorithm.keygen.core.KeyGenerateAlgorithm;
 import org.apache.shardingsphere.infra.database.core.type.DatabaseType;
 import org.apache.shardingsphere.infra.executor.sql.execute.engine.ConnectionMode;
 import org.apache.shardingsphere.infra.hint.HintManager;
@@ -30,6 +32,7 @@ import org.apache.shardingsphere.infra.spi.type.typed.TypedSPILoader;
 import org.apache.shardingsphere.readwritesplitting.route.standard.StandardReadwriteSplittingDataSourceRouter;
 import org.apache.shardingsphere.readwritesplitting.rule.ReadwriteSplittingDataSourceGroupRule;
 import org.apache.shardingsphere.readwritesplitting.rule.ReadwriteSplittingRule;
+import org.apache.shardingsphere.sharding.rule.ShardingRule;
 import org.apache.shardingsphere.sql.parser.api.CacheOption;
 
 /**
@@ -125,6 +128,10 @@ final class OneShardRouter {
     private final ReadwriteSplittingDataSourceGroupRule[] groups;
     private final StandardReadwriteSplittingDataSourceRouter replicas = new StandardReadwriteSplittingDataSourceRouter();
     private final HealthRuntime health;
+    /** The sharding rule whose key generators fill left-out id columns; null offline. */
+    private final ShardingRule sharding;
+    /** Offline only: a Snowflake for {@link SkyriffData#routeOffline}, whose ids are shown, never written. */
+    private final KeyGenerateAlgorithm offlineKeys;
 
     /** {@code db} null: offline (no data source), for deciding only ({@link #offline}). */
     private OneShardRouter(Plans plans, Topology topology, DataSource source, ShardingSphereDatabase db) {
@@ -155,6 +162,20 @@ final class OneShardRouter {
             }
         }
         this.health = runtime;
+        this.sharding = db == null ? null : db.getRuleMetaData().findSingleRule(ShardingRule.class).orElse(null);
+        this.offlineKeys = db == null ? TypedSPILoader.getService(KeyGenerateAlgorithm.class, "SNOWFLAKE") : null;
+    }
+
+    /**
+     * A new id for the left-out id column of {@code plan}'s INSERT, from the table's key generator in the rules
+     * ShardingSphere runs (the generator its own path uses, so ids stay unique whichever path inserts).
+     */
+    Object generateKey(OneShardPlan plan) {
+        OneShardPlan.Generated g = plan.generated;
+        AlgorithmSQLContext context = new AlgorithmSQLContext(database, "public", g.table(), g.column());
+        Collection<? extends Comparable<?>> keys = sharding != null ? sharding.generateKeys(context, 1)
+                : offlineKeys.generateKeys(context, 1);
+        return keys.iterator().next();
     }
 
     /** The router of {@code source}, a ShardingSphere data source the layer compiled from {@code topology}. */
@@ -189,6 +210,10 @@ final class OneShardRouter {
         }
         if (plan.fallback != null) {
             return new Decision(-1, null, false, plan.fallback);
+        }
+        if (plan.generated != null && params.length <= plan.generated.slot()) {
+            return new Decision(-1, null, false, "an INSERT without the " + plan.generated.column() + " column as a"
+                    + " plain Statement (ShardingSphere's Snowflake fills it)");
         }
         if (HintManager.isInstantiated() && hinted(plan)) {
             return new Decision(-1, null, false, "a ShardingSphere HintManager with sharding values");
@@ -235,9 +260,10 @@ final class OneShardRouter {
                             + " another");
                 }
             }
-            return new Decision(shard, plan.sql, primary, null);   // physical names are the logical ones
+            return new Decision(shard, plan.physicalText(), primary, null);   // physical names are the logical ones
         }
-        StringBuilder sql = new StringBuilder(plan.sql.length() + 64);
+        String text = plan.physicalText();
+        StringBuilder sql = new StringBuilder(text.length() + 64);
         int from = 0;
         for (OneShardPlan.Ref r : plan.refs) {
             TableSpec t = r.spec;
@@ -281,7 +307,7 @@ final class OneShardRouter {
             if (touched.size() > 1 && plan.locking) {
                 return new Decision(-1, null, false, "FOR UPDATE over several month tables");
             }
-            sql.append(plan.sql, from, r.nameStart);
+            sql.append(text, from, r.nameStart);
             from = r.nameStop + 1;
             if (touched.isEmpty()) {
                 if (r == plan.target) {
@@ -303,7 +329,7 @@ final class OneShardRouter {
                 sql.append(" AS ").append(t.name());
             }
         }
-        sql.append(plan.sql, from, plan.sql.length());
+        sql.append(text, from, text.length());
         return new Decision(shard, sql.toString(), primary, null);
     }
 

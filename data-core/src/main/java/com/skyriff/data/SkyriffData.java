@@ -134,10 +134,16 @@ public final class SkyriffData implements AutoCloseable {
     private static StatementRoute route(OneShardRouter router, String sql, Object[] params) {
         OneShardPlan plan = router.plans.plan(sql);
         try {
-            OneShardRouter.Decision d = router.decide(plan, params == null ? new Object[0] : params.clone());
+            Object[] values = params == null ? new Object[0] : params.clone();
+            if (plan.generated != null && plan.singleShard()) {
+                values = plan.withGenerated(values, router.generateKey(plan));
+            }
+            OneShardRouter.Decision d = router.decide(plan, values);
             if (d.fallback() != null) {
                 return new StatementRoute(StatementRoute.Path.SHARDINGSPHERE, null, null, d.fallback());
             }
+            // a left-out id column shows as the added column and marker in the physical SQL (its value is generated
+            // per execution)
             return new StatementRoute(StatementRoute.Path.SINGLE_SHARD, router.shardName(d.shard()), d.sql(),
                     d.primary() ? StatementRoute.ON_PRIMARY : StatementRoute.ON_REPLICA);
         } catch (com.skyriff.data.guard.RefusedStatementException e) {

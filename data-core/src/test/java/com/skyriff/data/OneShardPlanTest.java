@@ -26,6 +26,7 @@ class OneShardPlanTest {
                 .table(TableSpec.user("videos", "user_id").withFullScanAllowed())
                 .table(TableSpec.userMonth("watch_event", "user_id", "created_at", YearMonth.of(2026, 9), 2)
                         .withId("event_id"))
+                .table(TableSpec.user("accounts", "account_id").withId("account_id"))
                 .table(TableSpec.broadcast("regions"))
                 .build();
     }
@@ -107,9 +108,41 @@ class OneShardPlanTest {
     }
 
     @Test
-    void plan_insertWithoutTheIdColumn_leftToShardingSpheresSnowflake() {
-        assertThat(plan("INSERT INTO watch_event (user_id, video_id, created_at) VALUES (?, ?, ?)").fallback)
-                .contains("without the event_id column");
+    void plan_insertWithoutTheIdColumn_addsTheColumnAndAMarkerAfterTheRowsLastValue() {
+        OneShardPlan p = plan("INSERT INTO watch_event (user_id, video_id, created_at, seconds) VALUES (?, ?, ?,"
+                + " coalesce(?, (1 + 2))) ON CONFLICT (event_id, created_at) DO NOTHING");
+        assertThat(p.singleShard()).as(p.fallback).isTrue();
+        assertThat(p.generated.text()).isEqualTo("INSERT INTO watch_event (user_id, video_id, created_at, seconds,"
+                + " event_id) VALUES (?, ?, ?, coalesce(?, (1 + 2)), ?) ON CONFLICT (event_id, created_at) DO NOTHING");
+        assertThat(p.generated.marker()).isEqualTo(4);
+        assertThat(p.generated.slot()).isEqualTo(4);
+        assertThat(p.keys).extracting(OneShardPlan.Value::param).containsExactly(0);
+    }
+
+    @Test
+    void plan_insertWithoutTheIdColumn_markerIndexCountsOnlyTheMarkersBeforeIt() {
+        OneShardPlan p = plan("INSERT INTO watch_event (user_id, video_id, created_at) VALUES (5, 7, ?) ON CONFLICT"
+                + " (event_id, created_at) DO UPDATE SET seconds = ? RETURNING seconds");
+        assertThat(p.singleShard()).as(p.fallback).isTrue();
+        assertThat(p.generated.marker()).isEqualTo(1);
+        assertThat(p.generated.slot()).isEqualTo(2);
+        Object[] bound = p.withGenerated(new Object[] {"2026-10-01", 9}, 123L);
+        assertThat(bound).containsExactly("2026-10-01", 9, 123L);
+    }
+
+    @Test
+    void plan_insertWithoutAGeneratedShardKey_routesByTheGeneratedValue() {
+        OneShardPlan p = plan("INSERT INTO accounts (name) VALUES (?)");
+        assertThat(p.singleShard()).as(p.fallback).isTrue();
+        assertThat(p.generated.column()).isEqualTo("account_id");
+        assertThat(p.keys).extracting(OneShardPlan.Value::param).containsExactly(1);
+    }
+
+    @Test
+    void plan_insertOfSeveralRowsWithoutTheIdColumn_leftToShardingSpheresSnowflake() {
+        assertThat(plan("INSERT INTO watch_event (user_id, video_id, created_at) VALUES (5, 1, ?), (5, 2, ?)").fallback)
+                .isEqualTo("an INSERT of several rows without the event_id column (ShardingSphere's Snowflake fills"
+                        + " it)");
     }
 
     @Test

@@ -141,12 +141,13 @@ class RouteCommandTest {
     }
 
     @Test
-    void routeSql_insert_getsTheGeneratedIdAndTheMonthTable() {
+    void routeSql_insertWithoutId_addsTheIdColumnWithAMarkerAndTheMonthTable() {
         Cli.Result r = cli.run("route", rules.toString(), "--sql",
                 "INSERT INTO watch_event (user_id, video_id, created_at) VALUES (42, 7, '2026-11-25 10:00:00')");
         assertThat(r.code()).as(r.toString()).isZero();
-        assertThat(r.out()).containsPattern("shard0 primary +shard0_primary +INSERT INTO watch_event_202611 "
-                + "\\(user_id, video_id, created_at, event_id\\) VALUES \\(42, 7, '2026-11-25 10:00:00', \\d+\\)");
+        assertThat(r.out()).contains("path: single-shard").containsPattern("shard0 primary +shard0_primary +INSERT INTO"
+                + " watch_event_202611 AS watch_event \\(user_id, video_id, created_at, event_id\\) VALUES \\(42, 7,"
+                + " '2026-11-25 10:00:00', \\?\\)");
     }
 
     @Test

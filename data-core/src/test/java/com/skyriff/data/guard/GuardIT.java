@@ -346,18 +346,47 @@ class GuardIT {
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(End.class)
-    void transaction_generatedKeysOnTwoShards_endingItThrowsTheRefusalNamingShardsAndRule_andNothingIsCommitted(End end)
+    void transaction_generatedKeysOnTwoShards_preparedInsertRefusedWhenItWouldLeaveTheShard_andNothingIsCommitted(End end)
             throws SQLException {
-        String name = "pair-" + end;
+        String name = "pair-prepared-" + end;
+        SQLException thrown = twoMembersOnTwoShards(end, name, true);
+        // the single-shard path generates the id before it runs the INSERT, so it knows the shard up front
+        assertRefused(() -> {
+            throw thrown;
+        }, Reason.CROSS_SHARD_WRITE, "cross-shard-transactions: refuse - INSERT members would make this transaction"
+                + " write to shards [shard0, shard1]; ShardingSphere's LOCAL transactions commit each shard separately,"
+                + " so a failure can half-commit; write one shard per transaction, or set cross-shard-transactions: allow");
+        assertThat(countOnPrimaries("SELECT count(*) FROM members WHERE name = '" + name + "'"))
+                .as("nothing half-committed").isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(End.class)
+    void transaction_generatedKeysOnTwoShards_plainStatementEndingItThrowsTheRefusalNamingShardsAndRule_andNothingIsCommitted(
+            End end) throws SQLException {
+        String name = "pair-plain-" + end;
+        SQLException thrown = twoMembersOnTwoShards(end, name, false);
+        // a plain Statement's INSERT goes to ShardingSphere, which fills the id; the shards are known afterwards
+        assertRefused(() -> {
+            throw thrown;
+        }, Reason.CROSS_SHARD_WRITE, "cross-shard-transactions: refuse - this transaction wrote to shards [shard0, shard1]"
+                + " (rows whose shard key was generated on insert), so it was rolled back on every shard; insert rows of"
+                + " different users in separate transactions, or set cross-shard-transactions: allow");
+        assertThat(countOnPrimaries("SELECT count(*) FROM members WHERE name = '" + name + "'"))
+                .as("nothing half-committed").isZero();
+    }
+
+    /** Inserts two members (generated keys) in one transaction until their keys fall on two shards: the refusal. */
+    private SQLException twoMembersOnTwoShards(End end, String name, boolean prepared) throws SQLException {
         SQLException refused = null;
         for (int attempt = 0; attempt < 30 && refused == null; attempt++) {
             try {
                 if (end == End.IN_TRANSACTION) {
-                    data.useTransaction(tx -> insertTwoMembers(tx.connection(), name));
+                    data.useTransaction(tx -> insertTwoMembers(tx.connection(), name, prepared));
                 } else {
                     try (Connection c = data.dataSource().getConnection()) {
                         c.setAutoCommit(false);
-                        insertTwoMembers(c, name);
+                        insertTwoMembers(c, name, prepared);
                         if (end == End.COMMIT) {
                             c.commit();
                         } else {
@@ -373,17 +402,18 @@ class GuardIT {
             }
         }
         assertThat((Throwable) refused).as("a transaction whose two generated keys fell on two shards").isNotNull();
-        SQLException thrown = refused;
-        assertRefused(() -> {
-            throw thrown;
-        }, Reason.CROSS_SHARD_WRITE, "cross-shard-transactions: refuse - this transaction wrote to shards [shard0, shard1]"
-                + " (rows whose shard key was generated on insert), so it was rolled back on every shard; insert rows of"
-                + " different users in separate transactions, or set cross-shard-transactions: allow");
-        assertThat(countOnPrimaries("SELECT count(*) FROM members WHERE name = '" + name + "'"))
-                .as("nothing half-committed").isZero();
+        return refused;
     }
 
-    static void insertTwoMembers(Connection c, String name) throws SQLException {
+    static void insertTwoMembers(Connection c, String name, boolean prepared) throws SQLException {
+        if (!prepared) {
+            try (Statement s = c.createStatement()) {
+                for (int row = 0; row < 2; row++) {
+                    s.executeUpdate("INSERT INTO members (name) VALUES ('" + name + "')");
+                }
+            }
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO members (name) VALUES (?)")) {
             for (int row = 0; row < 2; row++) {
                 ps.setString(1, name);
