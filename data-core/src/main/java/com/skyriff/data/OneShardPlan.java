@@ -251,6 +251,11 @@ final class OneShardPlan {
         Lexed lexed;
 
         OneShardPlan plan(SQLStatement statement) {
+            String catalog = com.skyriff.data.guard.internal.SystemCatalog.refusal(statement);
+            if (catalog != null) {
+                return new OneShardPlan(sql, null, null, catalog, null, List.of(), List.of(), null, false, false, false,
+                        false, RefusedStatementException.Reason.SYSTEM_CATALOG);
+            }
             lexed = Lexed.of(sql);
             if (lexed.problem != null) {
                 return fallback(sql, lexed.problem);
