@@ -583,6 +583,25 @@ class CrossShardIT {
         }
     }
 
+    @Test
+    @Order(7)
+    void readsOnly_theLayersClassification_sameWithAndWithoutThePlanCache() {
+        for (SkyriffData data : List.of(on, off)) {
+            for (String read : List.of("SELECT name FROM users WHERE user_id = ?", "SELECT 'DELETE FROM users',"
+                    + " \"window\" FROM videos", "SHOW search_path", "EXPLAIN SELECT count(*) FROM users",
+                    "WITH x AS (SELECT user_id FROM users) SELECT count(*) FROM x")) {
+                assertThat(data.readsOnly(read)).as(read).isTrue();
+                assertThat(SkyriffData.readsOnlyStatement(read)).as(read).isTrue();
+            }
+            for (String write : List.of("INSERT INTO users (user_id, name) VALUES (?, ?)", "UPDATE users SET name = ?",
+                    "DELETE FROM users WHERE user_id = ?", "SELECT name FROM users WHERE user_id = ? FOR UPDATE",
+                    "EXPLAIN ANALYZE SELECT 1", "SET search_path = public", "CREATE TABLE t (x int)", "not sql")) {
+                assertThat(data.readsOnly(write)).as(write).isFalse();
+                assertThat(SkyriffData.readsOnlyStatement(write)).as(write).isFalse();
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // running
 
