@@ -11,6 +11,8 @@ import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.InEx
 import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.ListExpression;
 import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.NotExpression;
 import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.TypeCastExpression;
+import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.simple.LiteralExpressionSegment;
+import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.simple.ParameterMarkerExpressionSegment;
 import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.item.AggregationProjectionSegment;
 import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.item.ExpressionProjectionSegment;
 import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.item.ProjectionSegment;
@@ -22,8 +24,8 @@ import org.apache.shardingsphere.sql.parser.statement.core.statement.dml.SelectS
  * System catalog statements through the layer: a table of {@code pg_catalog} or {@code information_schema} (also the
  * unqualified {@code pg_*} tables and views PostgreSQL finds in {@code pg_catalog}), a function that reports on a
  * table ({@code pg_relation_size}, {@code pg_total_relation_size}, {@code pg_table_size}, {@code pg_indexes_size},
- * {@code pg_get_*}, {@code pg_stat_get_*}, {@code to_regclass}, {@code obj_description}, ...) or a {@code ::regclass}
- * cast. ShardingSphere 5.5.2 answers such a statement from its own metadata (or from one node), so it comes back
+ * {@code pg_get_*}, {@code pg_stat_get_*}, {@code to_regclass}, {@code obj_description}, ...) or a table named by
+ * a {@code '...'::regclass} cast ({@code tableoid::regclass}, a row's own table, is per row and runs). ShardingSphere 5.5.2 answers such a statement from its own metadata (or from one node), so it comes back
  * empty or describes one shard, whatever the rules hold; the layer refuses it (decided from the parse tree) and names
  * what to use instead. Public for the single-shard planner; not API. Stateless, thread-safe.
  */
@@ -87,8 +89,11 @@ public final class SystemCatalog {
             return functions(f.getParameters());
         }
         if (e instanceof TypeCastExpression c) {
+            // 'users'::regclass names a table of one node; tableoid::regclass (a row's own table) is per row
             String type = c.getDataType() == null ? "" : c.getDataType().toLowerCase(Locale.ROOT).trim();
-            return type.equals("regclass") || type.equals("oid") ? "::" + type : function(c.getExpression());
+            boolean named = c.getExpression() instanceof LiteralExpressionSegment
+                    || c.getExpression() instanceof ParameterMarkerExpressionSegment;
+            return named && (type.equals("regclass") || type.equals("oid")) ? "::" + type : function(c.getExpression());
         }
         if (e instanceof BinaryOperationExpression b) {
             String left = function(b.getLeft());
