@@ -123,6 +123,8 @@ final class OneShardPlan {
     Ref timeless;
     /** The INSERT's left-out id column, filled by the layer; null if none. */
     Generated generated;
+    /** Whether the statement only reads ({@link #readsOnly}); set once, before the plan is cached. */
+    boolean reads;
 
     private OneShardPlan(String sql, Kind kind, String fallback, String refusal, String refusalTable, List<Ref> refs,
                          List<Value> keys, Ref target, boolean locking, boolean returning, boolean writeSubquery,
@@ -181,6 +183,42 @@ final class OneShardPlan {
         Object[] out = java.util.Arrays.copyOf(params, generated.slot + 1);
         out[generated.slot] = key;
         return out;
+    }
+
+    /**
+     * Whether {@code statement} (the parse of {@code sql}) only reads, as PostgreSQL's read-only transactions see it:
+     * a SELECT without a locking clause or a data-modifying WITH, a SHOW, or an EXPLAIN without ANALYZE of such a
+     * statement. Anything else (writes, DDL, SET, CALL, ...) is not a read.
+     */
+    static boolean readsOnly(SQLStatement statement, String sql) {
+        if (statement instanceof SelectStatement select) {
+            if (select.getLock().isPresent()) {
+                return false;
+            }
+            Lexed lexed = Lexed.of(sql);
+            return !lexed.dml && !lexed.locking;
+        }
+        if (statement instanceof org.apache.shardingsphere.sql.parser.statement.core.statement.dal.ShowStatement) {
+            return true;
+        }
+        if (statement instanceof org.apache.shardingsphere.sql.parser.statement.core.statement.dal.ExplainStatement e) {
+            // 5.5.2's tree does not keep EXPLAIN's options: the words between EXPLAIN and the explained statement
+            for (SqlLexer.Token t : SqlLexer.tokenize(sql)) {
+                if (t.kind() != SqlLexer.Kind.WORD) {
+                    continue;
+                }
+                String w = t.text().toLowerCase(Locale.ROOT);
+                if (w.equals("analyze") || w.equals("analyse")) {
+                    return false;
+                }
+                if (!w.equals("explain") && !w.equals("verbose") && !w.equals("costs") && !w.equals("format")) {
+                    break;
+                }
+            }
+            return e.getSqlStatement().map(inner -> inner instanceof SelectStatement && !Lexed.of(sql).dml
+                    && !Lexed.of(sql).locking).orElse(false);
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -251,6 +289,11 @@ final class OneShardPlan {
         Lexed lexed;
 
         OneShardPlan plan(SQLStatement statement) {
+            String catalog = com.skyriff.data.guard.internal.SystemCatalog.refusal(statement);
+            if (catalog != null) {
+                return new OneShardPlan(sql, null, null, catalog, null, List.of(), List.of(), null, false, false, false,
+                        false, RefusedStatementException.Reason.SYSTEM_CATALOG);
+            }
             lexed = Lexed.of(sql);
             if (lexed.problem != null) {
                 return fallback(sql, lexed.problem);

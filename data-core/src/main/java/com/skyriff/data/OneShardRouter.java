@@ -85,7 +85,10 @@ final class OneShardRouter {
                 return plan;
             }
             try {
-                plan = OneShardPlan.plan(sql, parser.parse(sql, false), tables, oneShard, text -> parser.parse(text, false));
+                org.apache.shardingsphere.sql.parser.statement.core.statement.SQLStatement statement =
+                        parser.parse(sql, false);
+                plan = OneShardPlan.plan(sql, statement, tables, oneShard, text -> parser.parse(text, false));
+                plan.reads = OneShardPlan.readsOnly(statement, sql);
             } catch (RuntimeException e) {
                 plan = OneShardPlan.fallback(sql, "ShardingSphere's parser: " + e.getClass().getSimpleName());
             }

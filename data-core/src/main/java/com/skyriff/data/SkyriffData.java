@@ -151,6 +151,44 @@ public final class SkyriffData implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code sql} only reads, as the layer classifies it from ShardingSphere's PostgreSQL parse tree: a
+     * SELECT without {@code FOR UPDATE/SHARE} or a data-modifying {@code WITH}, a {@code SHOW}, or an
+     * {@code EXPLAIN} without {@code ANALYZE} of such a SELECT; false for anything else, and for a text the parser
+     * cannot read. Uses the plan the layer caches per SQL text (the one its statements run with).
+     */
+    public boolean readsOnly(String sql) {
+        Objects.requireNonNull(sql, "sql");
+        OneShardRouter router = dataSource instanceof MonthWindowRoller roller ? roller.router() : null;
+        if (router != null) {
+            return router.plans.plan(sql).reads;
+        }
+        return readsOnlyStatement(sql);
+    }
+
+    /**
+     * {@link #readsOnly(String)} without a data source (the same classification, through a parser of its own with
+     * ShardingSphere's parse cache), for callers that hold no {@code SkyriffData}.
+     */
+    public static boolean readsOnlyStatement(String sql) {
+        Objects.requireNonNull(sql, "sql");
+        try {
+            return OneShardPlan.readsOnly(ReadParser.ENGINE.parse(sql, false), sql);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The parser of {@link #readsOnlyStatement}: created on first use. */
+    private static final class ReadParser {
+        static final org.apache.shardingsphere.infra.parser.sql.SQLStatementParserEngine ENGINE =
+                new org.apache.shardingsphere.infra.parser.sql.SQLStatementParserEngine(
+                        org.apache.shardingsphere.infra.spi.type.typed.TypedSPILoader.getService(
+                                org.apache.shardingsphere.infra.database.core.type.DatabaseType.class, "PostgreSQL"),
+                        new org.apache.shardingsphere.sql.parser.api.CacheOption(64, 1024),
+                        new org.apache.shardingsphere.sql.parser.api.CacheOption(64, 1024));
+    }
+
     /** The HikariCP pool of every physical node, by ShardingSphere data-source name (e.g. {@code shard0_replica_0}). */
     public Map<String, HikariDataSource> pools() {
         return pools;

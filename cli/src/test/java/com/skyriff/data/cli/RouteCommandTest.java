@@ -131,10 +131,12 @@ class RouteCommandTest {
     @Test
     void routeSql_keyNotAWholeNumber_isRefusedNeverTruncated() {
         Cli.Result r = cli.run("route", rules.toString(), "--sql", "SELECT name FROM users WHERE user_id = ?", "--param", "5.5");
-        // refused as the library refuses it (its guard's message today; see the report for #11), never routed as 5
+        // refused as the library refuses it, naming the column and that the value is not an integer; never routed as 5
         assertThat(r.code()).as(r.toString()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).startsWith("skyriff route: users: ");
+        assertThat(r.err()).startsWith("skyriff route: users: SELECT refused: the user_id value is not an integer"
+                + " (users.user_id must be a whole-number user id; was ").contains("5.5")
+                .doesNotContain("without a user_id condition");
         Cli.Result whole = cli.run("route", rules.toString(), "--sql", "SELECT name FROM users WHERE user_id = ?", "--param", "5");
         assertThat(whole.code()).as(whole.toString()).isZero();
         assertThat(whole.out()).contains("path: single-shard");
@@ -197,7 +199,8 @@ class RouteCommandTest {
         Cli.Result having = cli.run("route", rules.toString(), "--sql",
                 "SELECT user_id, count(*) FROM users WHERE user_id IN (1, 42) GROUP BY user_id HAVING count(*) > 1");
         assertThat(having.code()).as(having.toString()).isEqualTo(2);
-        assertThat(having.err()).startsWith("skyriff route: users: HAVING in a SELECT that spans 2 shard tables");
+        assertThat(having.err()).startsWith("skyriff route: users: HAVING across shards is refused (the SELECT spans 2"
+                + " shard tables");
     }
 
     @Test

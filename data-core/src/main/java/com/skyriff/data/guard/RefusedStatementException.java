@@ -20,7 +20,11 @@ public final class RefusedStatementException extends SQLNonTransientException {
         /** A construct ShardingSphere would execute with a wrong result (or not at all) here. */
         UNSUPPORTED_CONSTRUCT,
         /** Writes to more than one shard in one transaction or statement. */
-        CROSS_SHARD_WRITE
+        CROSS_SHARD_WRITE,
+        /** A shard-key value that is not a whole number (a fraction or text): it names no user, and is never truncated. */
+        KEY_NOT_INTEGER,
+        /** A system catalog statement: through the layer it would answer from one node or from ShardingSphere's metadata. */
+        SYSTEM_CATALOG
     }
 
     private final Reason reason;

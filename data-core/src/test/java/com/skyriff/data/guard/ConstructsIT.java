@@ -163,8 +163,8 @@ class ConstructsIT {
                 read(SAME, "SELECT user_id FROM users ORDER BY score * -1, user_id LIMIT 5"),
                 read(SAME, "SELECT user_id FROM users ORDER BY score DESC NULLS LAST, user_id LIMIT 5"),
                 read(SAME, "SELECT count(*) FROM users WHERE user_id = ANY(?)", (Object) new Long[] {1L, 2L, 3L, 50L}),
-                read(SAME, "SELECT count(*) FROM users WHERE user_id IN (SELECT user_id FROM videos WHERE title = 't1')"),
-                read(SAME, "SELECT user_id FROM users WHERE score = 1 UNION SELECT user_id FROM videos WHERE title = 't0'"
+                read("a subquery", "SELECT count(*) FROM users WHERE user_id IN (SELECT user_id FROM videos WHERE title = 't1')"),
+                read("UNION", "SELECT user_id FROM users WHERE score = 1 UNION SELECT user_id FROM videos WHERE title = 't0'"
                         + " ORDER BY 1"),
                 read(SAME, "SELECT u.name, count(v.video_id) FROM users u JOIN videos v ON u.user_id = v.user_id"
                         + " GROUP BY u.name ORDER BY u.name"),
@@ -189,20 +189,20 @@ class ConstructsIT {
                 // one user over several months: one statement on the user's shard computes it (the single-shard path)
                 read(SAME, "SELECT video_id, row_number() OVER (ORDER BY created_at) FROM watch_event"
                         + " WHERE user_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at", 5L, SEP, DEC),
-                read("string_agg(...)", "SELECT string_agg(name, ',' ORDER BY name) FROM users"),
-                read("array_agg(...)", "SELECT array_agg(user_id ORDER BY user_id) FROM users"),
-                read("json_agg(...)", "SELECT json_agg(user_id ORDER BY user_id)::text FROM users WHERE score > 8"),
-                read("bool_or(...)", "SELECT bool_or(score > 9) FROM users"),
-                read("stddev(...)", "SELECT round(stddev(score)::numeric, 6) FROM users"),
-                read("percentile_cont(...)", "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY score) FROM users"),
+                read("string_agg()", "SELECT string_agg(name, ',' ORDER BY name) FROM users"),
+                read("array_agg()", "SELECT array_agg(user_id ORDER BY user_id) FROM users"),
+                read("json_agg()", "SELECT json_agg(user_id ORDER BY user_id)::text FROM users WHERE score > 8"),
+                read("bool_or()", "SELECT bool_or(score > 9) FROM users"),
+                read("stddev()", "SELECT round(stddev(score)::numeric, 6) FROM users"),
+                read("percentile_cont()", "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY score) FROM users"),
                 read("an aggregate inside an expression", "SELECT count(*) * 2 FROM users"),
                 read("an aggregate inside an expression", "SELECT sum(score) / count(*) FROM users"),
                 read("an aggregate inside an expression", "SELECT COALESCE(max(score), 0) FROM users"),
-                read("avg(...)", "SELECT name, avg(score) FROM users GROUP BY name ORDER BY name"),
+                read("avg()", "SELECT name, avg(score) FROM users GROUP BY name ORDER BY name"),
                 read("HAVING", "SELECT name, count(*) FROM users GROUP BY name HAVING count(*) > 5 ORDER BY name"),
                 read("a subquery in FROM", "SELECT count(*) FROM (SELECT DISTINCT video_id FROM watch_event) t"),
-                read("a subquery in the select list", "SELECT EXISTS(SELECT 1 FROM users WHERE name = 'n3')"),
-                read("SELECT DISTINCT ON", "SELECT DISTINCT ON (name) name, user_id FROM users ORDER BY name, user_id"),
+                read("a subquery", "SELECT EXISTS(SELECT 1 FROM users WHERE name = 'n3')"),
+                read("DISTINCT ON", "SELECT DISTINCT ON (name) name, user_id FROM users ORDER BY name, user_id"),
                 read("WITH (a common table expression)",
                         "WITH x AS (SELECT user_id FROM users WHERE score > 5) SELECT count(*) FROM x"));
     }

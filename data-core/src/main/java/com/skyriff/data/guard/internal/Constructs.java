@@ -57,6 +57,11 @@ public final class Constructs {
             refused.initCause(failure);
             throw refused;
         }
+        RefusedStatementException catalog = catalog(sql);
+        if (catalog != null) {
+            catalog.initCause(failure);
+            throw catalog;
+        }
         if (sharded.isEmpty()) {
             return;
         }
@@ -65,6 +70,29 @@ public final class Constructs {
             refused.initCause(failure);
             throw refused;
         }
+    }
+
+    /**
+     * The system-catalog refusal of a statement ShardingSphere failed on ({@link SystemCatalog}; its binder may not
+     * know {@code pg_catalog} when its system-schema metadata is off), from the statement's parse tree; null if none.
+     */
+    private static RefusedStatementException catalog(String sql) {
+        try {
+            String message = SystemCatalog.refusal(Parser.ENGINE.parse(sql, false));
+            return message == null ? null : new RefusedStatementException(Reason.SYSTEM_CATALOG, null, message);
+        } catch (RuntimeException e) {
+            return null;   // not parsable: ShardingSphere's own error stands
+        }
+    }
+
+    /** A PostgreSQL parser for the failure path only: created on first use. */
+    private static final class Parser {
+        static final org.apache.shardingsphere.infra.parser.sql.SQLStatementParserEngine ENGINE =
+                new org.apache.shardingsphere.infra.parser.sql.SQLStatementParserEngine(
+                        org.apache.shardingsphere.infra.spi.type.typed.TypedSPILoader.getService(
+                                org.apache.shardingsphere.infra.database.core.type.DatabaseType.class, "PostgreSQL"),
+                        new org.apache.shardingsphere.sql.parser.api.CacheOption(16, 256),
+                        new org.apache.shardingsphere.sql.parser.api.CacheOption(16, 256));
     }
 
     /** How many statements {@code sql} holds: ';'-separated parts with anything but whitespace and comments. */

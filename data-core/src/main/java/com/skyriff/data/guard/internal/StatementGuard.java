@@ -18,10 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.shardingsphere.infra.binder.context.segment.select.projection.Projection;
-import org.apache.shardingsphere.infra.binder.context.segment.select.projection.impl.AggregationProjection;
-import org.apache.shardingsphere.infra.binder.context.segment.select.projection.impl.ExpressionProjection;
-import org.apache.shardingsphere.infra.binder.context.segment.select.projection.impl.SubqueryProjection;
 import org.apache.shardingsphere.infra.binder.context.statement.SQLStatementContext;
 import org.apache.shardingsphere.infra.binder.context.statement.dml.DeleteStatementContext;
 import org.apache.shardingsphere.infra.binder.context.statement.dml.InsertStatementContext;
@@ -37,9 +33,6 @@ import org.apache.shardingsphere.sharding.route.engine.condition.value.ListShard
 import org.apache.shardingsphere.sharding.route.engine.condition.value.RangeShardingConditionValue;
 import org.apache.shardingsphere.sharding.route.engine.condition.value.ShardingConditionValue;
 import org.apache.shardingsphere.sharding.rule.ShardingRule;
-import org.apache.shardingsphere.sql.parser.statement.core.enums.AggregationType;
-import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.pagination.limit.LimitSegment;
-import org.apache.shardingsphere.sql.parser.statement.core.statement.dml.SelectStatement;
 
 /**
  * The guard rails of one SkyRiff data source, run on every statement before routing: refuses statements on sharded
@@ -56,14 +49,6 @@ import org.apache.shardingsphere.sql.parser.statement.core.statement.dml.SelectS
 final class StatementGuard {
     /** The audit name the disable hint uses. */
     static final String NAME = "skyriff_guard";
-    private static final java.util.Set<String> MERGED = java.util.Set.of("count", "sum", "min", "max");
-    private static final java.util.Set<String> AGGREGATES = java.util.Set.of("count", "sum", "min", "max", "avg",
-            "array_agg", "string_agg", "json_agg", "jsonb_agg", "json_object_agg", "jsonb_object_agg", "bool_and",
-            "bool_or", "every", "bit_and", "bit_or", "bit_xor", "stddev", "stddev_pop", "stddev_samp", "variance",
-            "var_pop", "var_samp", "corr", "covar_pop", "covar_samp", "regr_avgx", "regr_avgy", "regr_count",
-            "regr_intercept", "regr_r2", "regr_slope", "regr_sxx", "regr_sxy", "regr_syy", "mode", "percentile_cont",
-            "percentile_disc", "xmlagg", "range_agg", "range_intersect_agg", "any_value");
-
     private final HealthRuntime runtime;
     private final ShardingConditionEngine conditions;
     private final Map<String, Table> tables = new HashMap<>();
@@ -78,6 +63,10 @@ final class StatementGuard {
      */
     private final Map<String, Plan> plans = new java.util.concurrent.ConcurrentHashMap<>();
     static final int MAX_PLANS = 4_096;
+    /** The allow-list's verdict per SQL text of the SELECTs seen spanning several shard tables; bounded. */
+    private final Map<String, String> verdicts = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The system-catalog verdict per SQL text of the statements that took the full path ("" for none); bounded. */
+    private final Map<String, String> catalogs = new java.util.concurrent.ConcurrentHashMap<>();
 
     StatementGuard(HealthRuntime runtime, RuleMetaData globalRules, ShardingSphereDatabase database) {
         this.runtime = runtime;
@@ -100,6 +89,17 @@ final class StatementGuard {
             return;
         }
         SQLStatementContext ctx = query.getSqlStatementContext();
+        String catalog = catalogs.get(query.getSql());
+        if (catalog == null) {
+            String found = SystemCatalog.refusal(ctx.getSqlStatement());
+            catalog = found == null ? "" : found;
+            if (catalogs.size() < MAX_PLANS) {
+                catalogs.putIfAbsent(query.getSql(), catalog);
+            }
+        }
+        if (!catalog.isEmpty() && !disabled(query)) {
+            throw refuse(Reason.SYSTEM_CATALOG, null, catalog);
+        }
         boolean inTransaction = query.getConnectionContext().getTransactionContext().isInTransaction();
         boolean write = ctx instanceof InsertStatementContext || ctx instanceof UpdateStatementContext
                 || ctx instanceof DeleteStatementContext;
@@ -163,7 +163,7 @@ final class StatementGuard {
     /** Runs a cached plan; false if its parameters do not fit it (the full path then decides). */
     private boolean fast(QueryContext query, Plan plan) {
         long shards = 0;
-        if (plan.write && plan.keyParams.length > 0) {
+        if (plan.keyParams.length > 0) {   // also for reads: a key that is no user id takes the full path's refusal
             List<Object> params = query.getParameters();
             for (int index : plan.keyParams) {
                 if (index >= params.size()) {
@@ -174,6 +174,9 @@ final class StatementGuard {
                     return false;
                 }
                 shards |= 1L << shard;
+            }
+            if (!plan.write && Long.bitCount(shards) > 1) {
+                return false;   // tables keyed to different shards: the allow-list decides on the full path
             }
         }
         boolean inTransaction = query.getConnectionContext().getTransactionContext().isInTransaction();
@@ -264,6 +267,9 @@ final class StatementGuard {
                     }
                     for (Object key : list.getValues()) {
                         int shard = shardOf(key);
+                        if (shard < 0 && key != null && enforce) {
+                            throw refuse(Reason.KEY_NOT_INTEGER, name, notInteger(verb, t, key));
+                        }
                         if (shard < 0) {
                             keyless = true;
                             break;
@@ -317,10 +323,25 @@ final class StatementGuard {
             keyParams.add(-1);
         }
         if (enforce && widest > 1 && ctx instanceof SelectStatementContext select) {
-            String problem = construct(select, query.getSql());
+            String problem = crossShard(select, query.getSql());
             if (problem != null) {
-                throw refuse(Reason.UNSUPPORTED_CONSTRUCT, widestTable.spec.name(), widestTable.spec.name() + ": "
-                        + problem.replace("{n}", widest + " shard tables"));
+                throw refuse(Reason.UNSUPPORTED_CONSTRUCT, widestTable.spec.name(), crossShardMessage(widestTable,
+                        problem, widest, Long.bitCount(touched), verb));
+            }
+        }
+        if (enforce && widest > 1 && (ctx instanceof UpdateStatementContext || ctx instanceof DeleteStatementContext)) {
+            List<org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.ExpressionSegment> parts =
+                    new ArrayList<>();
+            if (ctx instanceof UpdateStatementContext u) {
+                u.getSqlStatement().getWhere().ifPresent(w -> parts.add(w.getExpr()));
+                u.getSqlStatement().getSetAssignment().getAssignments().forEach(a -> parts.add(a.getValue()));
+            } else {
+                ((DeleteStatementContext) ctx).getSqlStatement().getWhere().ifPresent(w -> parts.add(w.getExpr()));
+            }
+            String problem = CrossShard.writeRefusal(parts, query.getSql(), verb);
+            if (problem != null) {
+                throw refuse(Reason.UNSUPPORTED_CONSTRUCT, widestTable.spec.name(), crossShardMessage(widestTable,
+                        problem, widest, Long.bitCount(touched), verb));
             }
         }
         return touched;
@@ -388,6 +409,9 @@ final class StatementGuard {
                 throw refuse(Reason.FULL_SCAN, name, nullKeyMessage(t, rowNumber, rows.size()));
             }
             int shard = value == null ? -1 : shardOf(value);
+            if (shard < 0 && value != null && enforce) {
+                throw refuse(Reason.KEY_NOT_INTEGER, name, notInteger("INSERT", t, value));
+            }
             shards |= shard < 0 ? allShards : 1L << shard;
             if (rows.size() == 1 && row.getValueExpressions().get(index)
                     instanceof org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.simple
@@ -460,6 +484,22 @@ final class StatementGuard {
             }
         }
         return null;
+    }
+
+    /**
+     * The refusal of a shard-key value that is not a whole number (a fraction, text): the one key conversion of
+     * every path ({@link Topology#userId}) names the column and the value; a key is never truncated.
+     */
+    private static String notInteger(String verb, Table t, Object key) {
+        String why;
+        try {
+            Topology.userId(t.spec.name(), t.spec.keyColumn(), key);
+            why = t.spec.name() + "." + t.spec.keyColumn() + " is not a whole number";
+        } catch (IllegalArgumentException e) {
+            why = e.getMessage();
+        }
+        return t.spec.name() + ": " + verb + " refused: the " + t.spec.keyColumn() + " value is not an integer ("
+                + why + "); user ids are whole numbers: bind a long (or a digit string), never a fraction or text";
     }
 
     /** The shard index of a key value through the one key conversion of every path; -1 if it is no user id. */
@@ -621,143 +661,40 @@ final class StatementGuard {
                 + " allow";
     }
 
-    /** The first construct of a multi-table SELECT that ShardingSphere 5.5.2 gets wrong, as a message; null if none. */
-    static String construct(SelectStatementContext select, String sql) {
-        SelectStatement statement = select.getSqlStatement();
-        if (statement.getWithSegment().isPresent()) {
-            return "WITH (a common table expression) in a SELECT that spans {n} is not supported by ShardingSphere 5.5.2"
-                    + " (it fails with 'Table ... does not exist'); inline it as a subquery or JOIN, or query one user";
-        }
-        if (select.isContainsHaving()) {
-            return "HAVING in a SELECT that spans {n} is applied per shard table before the groups are merged, so"
-                    + " groups go missing; drop HAVING and filter the merged groups in the application";
-        }
-        if (select.containsTableSubquery()) {
-            return "a subquery in FROM in a SELECT that spans {n} is evaluated per shard table and the outer query's"
-                    + " rows are concatenated, not combined; select the inner rows and aggregate them in the application,"
-                    + " or query one user";
-        }
-        if (statement.getWindow().isPresent()) {
-            return "a WINDOW clause in a SELECT that spans {n} is computed per shard table, not over all rows;"
-                    + " query one user (and one month), or compute it in the application";
-        }
-        for (Projection p : select.getProjectionsContext().getProjections()) {
-            if (p instanceof SubqueryProjection) {
-                return "a subquery in the select list (EXISTS(...), (SELECT ...)) in a SELECT that spans {n} returns"
-                        + " one row per shard table; run the subquery on its own and combine in the application";
-            }
-            if (p instanceof AggregationProjection a && a.getType() == AggregationType.AVG) {
-                return "avg(...) in a SELECT that spans {n} is rounded to 4 decimal places by ShardingSphere 5.5.2;"
-                        + " select sum(x) and count(x) and divide in the application";
-            }
-            if (p instanceof ExpressionProjection e) {
-                String problem = expression(e.getExpression());
-                if (problem != null) {
-                    return problem;
-                }
+    /**
+     * The allow-list's verdict on a SELECT that spans several shard tables ({@link CrossShard}): null when every part
+     * of it merges correctly, else the refusal with {@code {span}}, {@code {one}} and {@code {key}} to fill. It
+     * depends on the SQL text only, so it is kept per text (bounded), beside the parse ShardingSphere caches.
+     */
+    private String crossShard(SelectStatementContext select, String sql) {
+        String verdict = verdicts.get(sql);
+        if (verdict == null) {
+            String problem = CrossShard.refusal(select.getSqlStatement(), sql, this::crossShardTable);
+            verdict = problem == null ? "" : problem;
+            if (verdicts.size() < MAX_PLANS) {
+                verdicts.putIfAbsent(sql, verdict);
             }
         }
-        if (select.getProjectionsContext().isDistinctRow() && distinctOn(sql, statement)) {
-            return "SELECT DISTINCT ON (...) in a SELECT that spans {n} keeps one row per value in each shard table,"
-                    + " not one in total; select the rows ordered and keep the first per value in the application, or"
-                    + " query one user";
-        }
-        LimitSegment limit = statement.getLimit().orElse(null);
-        if (limit != null && limit.getOffset().isPresent() && limit.getRowCount().isEmpty()
-                && contains(sql, limit.getStartIndex(), limit.getStopIndex(), "fetch")) {
-            return "OFFSET n ROWS FETCH FIRST m ROWS ONLY in a SELECT that spans {n} returns the wrong number of rows"
-                    + " in ShardingSphere 5.5.2; write LIMIT m OFFSET n";
-        }
-        return null;
+        return verdict.isEmpty() ? null : verdict;
     }
 
-    /** A window function or an aggregate ShardingSphere cannot merge, inside one select-list expression. */
-    static String expression(String text) {
-        int n = text.length();
-        int i = 0;
-        String aggregate = null;
-        while (i < n) {
-            char c = text.charAt(i);
-            if (c == '\'' || c == '"') {
-                int end = text.indexOf(c, i + 1);
-                i = end < 0 ? n : end + 1;
-                continue;
-            }
-            if (Character.isLetter(c) || c == '_') {
-                int start = i;
-                while (i < n && (Character.isLetterOrDigit(text.charAt(i)) || text.charAt(i) == '_')) {
-                    i++;
-                }
-                String word = text.substring(start, i).toLowerCase(Locale.ROOT);
-                int j = i;
-                while (j < n && Character.isWhitespace(text.charAt(j))) {
-                    j++;
-                }
-                boolean call = j < n && text.charAt(j) == '(';
-                if (word.equals("over") && j < n && (call || Character.isLetter(text.charAt(j)))) {
-                    return "a window function (" + text + ") in a SELECT that spans {n} is computed per shard table,"
-                            + " not over all rows; query one user (and one month), or compute it in the application";
-                }
-                if (call && AGGREGATES.contains(word) && aggregate == null) {
-                    if (start == 0 && MERGED.contains(word) && text.lastIndexOf(')') == n - 1
-                            && matching(text, j) == n - 1) {
-                        continue;   // a plain aggregate ShardingSphere merges (unless a window follows)
-                    }
-                    aggregate = MERGED.contains(word) || word.equals("avg")
-                            ? "an aggregate inside an expression (" + text + ") in a SELECT that spans {n} returns one"
-                            + " row per shard table; select the plain aggregate (count, sum, min, max) and compute the"
-                            + " expression in the application"
-                            : word + "(...) in a SELECT that spans {n} returns one row per shard table (ShardingSphere"
-                            + " 5.5.2 merges only count, sum, min, max and avg); query one user, or aggregate in the"
-                            + " application";
-                }
-                continue;
-            }
-            i++;
+    private CrossShard.Table crossShardTable(String name) {
+        Table t = tables.get(name);
+        if (t == null) {
+            t = tables.get(name.toLowerCase(Locale.ROOT));
         }
-        return aggregate;
+        return t == null ? null : new CrossShard.Table(t.spec.strategy(), t.spec.keyColumn());
     }
 
-    private static int matching(String text, int open) {
-        int depth = 0;
-        for (int i = open; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '(') {
-                depth++;
-            } else if (c == ')' && --depth == 0) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean distinctOn(String sql, SelectStatement statement) {
-        int stop = Math.min(sql.length(), Math.max(0, statement.getProjections().getStopIndex() + 1));
-        String head = sql.substring(0, stop).toLowerCase(Locale.ROOT);
-        int at = head.indexOf("distinct");
-        while (at >= 0) {
-            int i = at + 8;
-            while (i < head.length() && Character.isWhitespace(head.charAt(i))) {
-                i++;
-            }
-            if (head.startsWith("on", i)) {
-                int j = i + 2;
-                while (j < head.length() && Character.isWhitespace(head.charAt(j))) {
-                    j++;
-                }
-                if (j < head.length() && head.charAt(j) == '(') {
-                    return true;
-                }
-            }
-            at = head.indexOf("distinct", at + 8);
-        }
-        return false;
-    }
-
-    private static boolean contains(String sql, int start, int stop, String word) {
-        int from = Math.max(0, start);
-        int to = Math.min(sql.length(), stop + 1);
-        return from < to && sql.substring(from, to).toLowerCase(Locale.ROOT).contains(word);
+    private String crossShardMessage(Table t, String problem, long widest, int shards, String verb) {
+        String key = t.spec.keyColumn();
+        String span = " (the " + verb + " spans " + widest + " shard tables: " + shards + (shards == 1 ? " shard" : " shards")
+                + (t.window != null ? " x " + Math.max(1, widest / Math.max(1, shards)) + " months of " + t.spec.name()
+                : "") + ")";
+        String one = key != null ? "add " + key + " = ? so it runs on one shard, where PostgreSQL computes it"
+                : "narrow " + t.spec.timeColumn() + " to one month, so it runs on one table";
+        return t.spec.name() + ": " + problem.replace("{span}", span).replace("{one}", one)
+                .replace("{key}", key != null ? key : "id");
     }
 
     /**

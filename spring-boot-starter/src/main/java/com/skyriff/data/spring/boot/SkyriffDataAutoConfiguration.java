@@ -68,8 +68,11 @@ public class SkyriffDataAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(TransactionManager.class)
-    public SkyriffTransactionManager transactionManager(DataSource dataSource, SkyriffDataProperties properties) {
-        return new SkyriffTransactionManager(dataSource, properties.getReadOnlyTransactions());
+    public SkyriffTransactionManager transactionManager(DataSource dataSource, SkyriffDataProperties properties,
+                                                        ObjectProvider<SkyriffData> data) {
+        SkyriffData layer = data.getIfAvailable();
+        return layer == null ? new SkyriffTransactionManager(dataSource, properties.getReadOnlyTransactions())
+                : new SkyriffTransactionManager(dataSource, properties.getReadOnlyTransactions(), layer);
     }
 
     @Configuration(proxyBeanMethods = false)

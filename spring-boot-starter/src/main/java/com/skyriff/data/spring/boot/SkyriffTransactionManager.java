@@ -1,8 +1,10 @@
 package com.skyriff.data.spring.boot;
 
+import com.skyriff.data.SkyriffData;
 import com.skyriff.data.Tx;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.ConnectionHolder;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -28,10 +30,25 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class SkyriffTransactionManager extends DataSourceTransactionManager {
     private static final long serialVersionUID = 1L;
     private final SkyriffDataProperties.ReadOnlyTransactions readOnly;
+    /** The layer's classification of a statement as a read ({@link SkyriffData#readsOnly}). */
+    private final transient Predicate<String> reads;
 
+    /** Classifies statements with {@link SkyriffData#readsOnlyStatement} (the layer's parser, no data source). */
     public SkyriffTransactionManager(DataSource dataSource, SkyriffDataProperties.ReadOnlyTransactions readOnly) {
+        this(dataSource, readOnly, SkyriffData::readsOnlyStatement);
+    }
+
+    /** Classifies statements with {@code data}'s own plans ({@link SkyriffData#readsOnly}), cached per SQL text. */
+    public SkyriffTransactionManager(DataSource dataSource, SkyriffDataProperties.ReadOnlyTransactions readOnly,
+                                     SkyriffData data) {
+        this(dataSource, readOnly, data::readsOnly);
+    }
+
+    private SkyriffTransactionManager(DataSource dataSource, SkyriffDataProperties.ReadOnlyTransactions readOnly,
+                                      Predicate<String> reads) {
         super(dataSource);
         this.readOnly = readOnly;
+        this.reads = reads;
     }
 
     @Override
@@ -49,7 +66,7 @@ public class SkyriffTransactionManager extends DataSourceTransactionManager {
             // callers get the connection through a holder that refuses writes (they would commit at once); Spring
             // still releases the original through its own transaction object
             TransactionSynchronizationManager.unbindResource(obtainDataSource());
-            TransactionSynchronizationManager.bindResource(obtainDataSource(), new ReadOnlyHolder(con));
+            TransactionSynchronizationManager.bindResource(obtainDataSource(), new ReadOnlyHolder(con, reads));
             return;
         }
         Tx.attach(con, SkyriffTransactionManager::afterCommit);
@@ -113,8 +130,8 @@ public class SkyriffTransactionManager extends DataSourceTransactionManager {
 
     /** The bound holder of a replica-mode read-only transaction: its connection refuses writes. */
     private static final class ReadOnlyHolder extends ConnectionHolder {
-        ReadOnlyHolder(Connection con) {
-            super(ReadOnlyStatements.wrap(con));
+        ReadOnlyHolder(Connection con, Predicate<String> reads) {
+            super(ReadOnlyStatements.wrap(con, reads));
             setSynchronizedWithTransaction(true);
             setTransactionActive(true);
         }
