@@ -128,6 +128,11 @@ public final class Topology {
         return shardOfBucket.length;
     }
 
+    /** The shard index that owns {@code bucket} (0 .. {@link #bucketCount()} - 1). */
+    public int shardOfBucket(int bucket) {
+        return shardOfBucket[bucket];
+    }
+
     public int bucketOf(long userId) {
         return UserBuckets.bucketOf(userId, shardOfBucket.length);
     }
