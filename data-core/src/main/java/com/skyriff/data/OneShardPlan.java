@@ -18,6 +18,8 @@ import org.apache.shardingsphere.sql.parser.statement.core.extractor.SubqueryExt
 import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.assignment.ColumnAssignmentSegment;
 import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.assignment.InsertValuesSegment;
 import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.column.ColumnSegment;
+import org.apache.shardingsphere.sql.parser.statement.core.segment.generic.OwnerSegment;
+import org.apache.shardingsphere.sql.parser.statement.core.value.identifier.IdentifierValue;
 import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.BetweenExpression;
 import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.BinaryOperationExpression;
 import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.ExpressionSegment;
@@ -109,6 +111,8 @@ final class OneShardPlan {
     final RefusedStatementException.Reason refusalReason;
     final List<Ref> refs;
     final List<Value> keys;
+    /** Parameters whose array elements are shard keys ({@code key = ANY(?)}); each element pins like an IN item. */
+    final List<Value> arrayKeys;
     /** The written reference (INSERT/UPDATE/DELETE target), or null for a SELECT. */
     final Ref target;
     final boolean locking;
@@ -127,7 +131,7 @@ final class OneShardPlan {
     boolean reads;
 
     private OneShardPlan(String sql, Kind kind, String fallback, String refusal, String refusalTable, List<Ref> refs,
-                         List<Value> keys, Ref target, boolean locking, boolean returning, boolean writeSubquery,
+                         List<Value> keys, List<Value> arrayKeys, Ref target, boolean locking, boolean returning, boolean writeSubquery,
                          boolean selfReference, RefusedStatementException.Reason refusalReason) {
         this.refusalReason = refusalReason;
         this.sql = sql;
@@ -137,6 +141,7 @@ final class OneShardPlan {
         this.refusalTable = refusalTable;
         this.refs = refs;
         this.keys = keys;
+        this.arrayKeys = arrayKeys;
         this.target = target;
         this.locking = locking;
         this.returning = returning;
@@ -155,12 +160,13 @@ final class OneShardPlan {
     }
 
     static OneShardPlan fallback(String sql, String why) {
-        return new OneShardPlan(sql, null, why, null, null, List.of(), List.of(), null, false, false, false, false, null);
+        return new OneShardPlan(sql, null, why, null, null, List.of(), List.of(), List.of(), null, false, false, false,
+                false, null);
     }
 
     static OneShardPlan refused(String sql, String table, String message) {
-        return new OneShardPlan(sql, null, null, message, table, List.of(), List.of(), null, false, false, false, false,
-                RefusedStatementException.Reason.UNSUPPORTED_CONSTRUCT);
+        return new OneShardPlan(sql, null, null, message, table, List.of(), List.of(), List.of(), null, false, false,
+                false, false, RefusedStatementException.Reason.UNSUPPORTED_CONSTRUCT);
     }
 
     boolean singleShard() {
@@ -271,6 +277,7 @@ final class OneShardPlan {
         final Map<Integer, Ref> refsByStart = new HashMap<>();
         final Set<Integer> claimedConditions = new HashSet<>();
         final List<Value> keys = new ArrayList<>();
+        final List<Value> arrayKeys = new ArrayList<>();
         final List<Edge> edges = new ArrayList<>();
         String problem;
         Ref timelessRef;
@@ -291,8 +298,8 @@ final class OneShardPlan {
         OneShardPlan plan(SQLStatement statement) {
             String catalog = com.skyriff.data.guard.internal.SystemCatalog.refusal(statement);
             if (catalog != null) {
-                return new OneShardPlan(sql, null, null, catalog, null, List.of(), List.of(), null, false, false, false,
-                        false, RefusedStatementException.Reason.SYSTEM_CATALOG);
+                return new OneShardPlan(sql, null, null, catalog, null, List.of(), List.of(), List.of(), null, false,
+                        false, false, false, RefusedStatementException.Reason.SYSTEM_CATALOG);
             }
             lexed = Lexed.of(sql);
             if (lexed.problem != null) {
@@ -422,7 +429,7 @@ final class OneShardPlan {
             }
             boolean returning = lexed.returning;
             OneShardPlan plan = new OneShardPlan(sql, kind, null, null, null, List.copyOf(refs), List.copyOf(keys),
-                    target, locking, returning, writeSubquery, selfReference, null);
+                    List.copyOf(arrayKeys), target, locking, returning, writeSubquery, selfReference, null);
             plan.timeless = timelessRef;
             plan.generated = generated;
             return plan;
@@ -810,7 +817,63 @@ final class OneShardPlan {
                 if (lo != null && hi != null) {
                     fact(b, column, targets, "between", List.of(lo, hi));
                 }
+                return;
             }
+            if (e instanceof org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.complex
+                    .CommonExpressionSegment opaque) {
+                anyOfArray(b, opaque, targets);
+            }
+        }
+
+        /**
+         * {@code column = ANY(?)} or {@code = SOME(?)}, the marker optionally cast ({@code ?::bigint[]}), which
+         * ShardingSphere 5.5.2's PostgreSQL parser keeps as opaque text: a fact whose values are the elements of the
+         * array bound to that marker. Any other text (a literal array, {@code ARRAY[...]}, a subquery, {@code ALL})
+         * records nothing.
+         */
+        private void anyOfArray(Block b, org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.complex
+                .CommonExpressionSegment e, Set<Integer> targets) {
+            int at = b.base + e.getStartIndex();
+            if (at < 0 || b.base + e.getStopIndex() >= sql.length()) {
+                return;
+            }
+            List<SqlLexer.Token> t = new ArrayList<>();
+            for (SqlLexer.Token token : SqlLexer.tokenize(sql.substring(at, b.base + e.getStopIndex() + 1))) {
+                if (token.kind() != SqlLexer.Kind.SPACE && token.kind() != SqlLexer.Kind.COMMENT) {
+                    t.add(token);
+                }
+            }
+            int i = 0;
+            String owner = null;
+            if (t.size() > 2 && t.get(1).text().equals(".")) {
+                if (t.get(0).kind() != SqlLexer.Kind.WORD) {
+                    return;
+                }
+                owner = t.get(0).text();
+                i = 2;
+            }
+            if (t.size() < i + 6 || t.get(i).kind() != SqlLexer.Kind.WORD || !t.get(i + 1).text().equals("=")
+                    || !isAny(t.get(i + 2)) || !t.get(i + 3).text().equals("(") || !t.get(i + 4).text().equals("?")
+                    || !t.get(t.size() - 1).text().equals(")")) {
+                return;
+            }
+            for (int k = i + 5; k < t.size() - 1; k++) {   // only a cast may follow the marker: ::name, ::name[]
+                String x = t.get(k).text();
+                if (!(x.equals(":") || x.equals("[") || x.equals("]") || t.get(k).kind() == SqlLexer.Kind.WORD)) {
+                    return;
+                }
+            }
+            ColumnSegment column = new ColumnSegment(e.getStartIndex(), e.getStopIndex(),
+                    new IdentifierValue(t.get(i).text()));
+            if (owner != null) {
+                column.setOwner(new OwnerSegment(e.getStartIndex(), e.getStopIndex(), new IdentifierValue(owner)));
+            }
+            int marker = lexed.markersBefore(at + sql.substring(at).indexOf('?'));
+            fact(b, column, targets, "any", List.of(new Value(marker, null)));
+        }
+
+        private static boolean isAny(SqlLexer.Token t) {
+            return t.kind() == SqlLexer.Kind.WORD && (t.text().equalsIgnoreCase("any") || t.text().equalsIgnoreCase("some"));
         }
 
         private static String flip(String op) {
@@ -834,6 +897,11 @@ final class OneShardPlan {
             if (t.strategy().byUser() && name.equalsIgnoreCase(t.keyColumn()) && (op.equals("=") || op.equals("in"))) {
                 keys.addAll(values);
                 ref.pinned = true;
+            } else if (t.strategy().byUser() && name.equalsIgnoreCase(t.keyColumn()) && op.equals("any")) {
+                arrayKeys.addAll(values);
+                ref.pinned = true;
+            } else if (op.equals("any")) {
+                return;   // e.g. created_at = ANY(?): no time bound
             } else if (t.strategy().byMonth() && name.equalsIgnoreCase(t.timeColumn())) {
                 ref.times.add(new TimeFact(op, values));
             }

@@ -239,6 +239,28 @@ final class OneShardRouter {
             }
             shard = s;
         }
+        for (OneShardPlan.Value k : plan.arrayKeys) {
+            Object[] elements = elements(k.of(params));
+            if (elements == null) {
+                return new Decision(-1, null, false, "a shard-key array (= ANY(?)) that is NULL or not an array");
+            }
+            for (Object v : elements) {
+                if (v == null) {
+                    return new Decision(-1, null, false, "a NULL shard key");
+                }
+                long id;
+                try {
+                    id = Topology.userId("key", "value", v);
+                } catch (IllegalArgumentException e) {
+                    return new Decision(-1, null, false, "a shard key that is not a whole number");
+                }
+                int s = topology.shardOf(id);
+                if (shard >= 0 && s != shard) {
+                    return new Decision(-1, null, false, "keys of several shards");
+                }
+                shard = s;
+            }
+        }
         int defaultShard = topology.defaultShard();
         if (shard < 0) {
             shard = plan.shardedRefs ? 0 : defaultShard;
@@ -334,6 +356,37 @@ final class OneShardRouter {
         }
         sql.append(text, from, text.length());
         return new Decision(shard, sql.toString(), primary, null);
+    }
+
+    /**
+     * The elements of a value bound for {@code = ANY(?)}: a {@link java.sql.Array}, an object array or a primitive
+     * whole-number array; null for anything else.
+     */
+    private static Object[] elements(Object v) {
+        if (v instanceof java.sql.Array a) {
+            try {
+                v = a.getArray();
+            } catch (SQLException e) {
+                return null;
+            }
+        }
+        if (v instanceof Object[] o) {
+            return o;
+        }
+        if (v instanceof long[] l) {
+            return java.util.Arrays.stream(l).boxed().toArray();
+        }
+        if (v instanceof int[] i) {
+            return java.util.Arrays.stream(i).boxed().toArray();
+        }
+        if (v instanceof short[] sh) {
+            Object[] out = new Object[sh.length];
+            for (int i = 0; i < sh.length; i++) {
+                out[i] = sh[i];
+            }
+            return out;
+        }
+        return null;
     }
 
     /** Whether the thread's HintManager carries more than write-route-only (a PrimaryScope): ShardingSphere decides. */

@@ -537,7 +537,7 @@ final class OneShardStatement implements PreparedStatement {
 
     @Override
     public void setArray(int i, Array x) throws SQLException {
-        custom(i, null, (ps, n) -> ps.setArray(n, x));
+        custom(i, x, (ps, n) -> ps.setArray(n, x));
     }
 
     @Override

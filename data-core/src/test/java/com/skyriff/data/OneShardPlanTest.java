@@ -7,6 +7,8 @@ import com.skyriff.data.rules.NodeSpec;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.ShardSpec;
 import com.skyriff.data.rules.TableSpec;
+import com.skyriff.data.rules.Topology;
+import java.time.Clock;
 import java.time.YearMonth;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -180,5 +182,52 @@ class OneShardPlanTest {
     void plan_sameText_plannedOnce() {
         String sql = "SELECT name FROM users WHERE user_id = ? AND name = 'x'";
         assertThat(plan(sql)).isSameAs(plan(sql));
+    }
+
+    @Test
+    void plan_keyEqualsAnyOfAMarker_pinnedByTheArraysElements() {
+        OneShardPlan p = plan("SELECT name FROM users u WHERE name <> ? AND u.user_id = ANY(?::bigint[])");
+        assertThat(p.singleShard()).as(p.fallback).isTrue();
+        assertThat(p.arrayKeys).extracting(OneShardPlan.Value::param).containsExactly(1);
+        assertThat(p.keys).isEmpty();
+        assertThat(plan("SELECT name FROM users WHERE user_id = SOME (?)").singleShard()).isTrue();
+    }
+
+    @Test
+    void plan_anyOfALiteralArrayOrAll_notPinned() {
+        assertThat(plan("SELECT name FROM users WHERE user_id = ANY('{1,2}')").singleShard()).isFalse();
+        assertThat(plan("SELECT name FROM users WHERE user_id = ALL(?)").singleShard()).isFalse();
+        assertThat(plan("SELECT name FROM users WHERE user_id = ANY(ARRAY[?, ?])").singleShard()).isFalse();
+        assertThat(plan("SELECT name FROM users WHERE user_id <> ANY(?)").singleShard()).isFalse();
+        assertThat(plan("SELECT name FROM users WHERE NOT (user_id = ANY(?))").singleShard()).isFalse();
+    }
+
+    @Test
+    void decide_anyOfAnArray_oneShardOrShardingSphereNamingWhy() throws Exception {
+        Topology topology = Topology.compile(RULES, Clock.systemUTC());
+        OneShardRouter router = OneShardRouter.offline(PLANS, topology);
+        OneShardPlan p = plan("SELECT name FROM users WHERE user_id = ANY(?)");
+        long[] zero = new long[2];
+        long one = -1;
+        int n = 0;
+        for (long u = 1; n < 2 || one < 0; u++) {
+            if (topology.shardOf(u) == 0 && n < 2) {
+                zero[n++] = u;
+            } else if (topology.shardOf(u) == 1 && one < 0) {
+                one = u;
+            }
+        }
+
+        assertThat(router.decide(p, new Object[] {new Long[] {zero[0], zero[1]}}).shard()).isEqualTo(0);
+        assertThat(router.decide(p, new Object[] {new long[] {one}}).shard()).isEqualTo(1);
+        assertThat(router.decide(p, new Object[] {new Long[] {zero[0], one}}).fallback())
+                .isEqualTo("keys of several shards");
+        assertThat(router.decide(p, new Object[] {new Long[] {zero[0], null}}).fallback()).isEqualTo("a NULL shard key");
+        assertThat(router.decide(p, new Object[] {new Double[] {1.5}}).fallback())
+                .isEqualTo("a shard key that is not a whole number");
+        assertThat(router.decide(p, new Object[] {"{1,2}"}).fallback())
+                .isEqualTo("a shard-key array (= ANY(?)) that is NULL or not an array");
+        assertThat(router.decide(p, new Object[] {null}).fallback())
+                .isEqualTo("a shard-key array (= ANY(?)) that is NULL or not an array");
     }
 }

@@ -24,8 +24,8 @@ import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * Does the cache pay for itself: profile reads per second at 32 client threads, from PostgreSQL through the layer
- * ({@code PG_LAYER}), its key-routed fast path ({@code PG_KEYED}) and raw HikariCP on the same replicas ({@code PG_RAW}:
- * the raw JDBC ceiling of "where the limit is"), and through {@code EntityCache}: a Redis hit per
+ * ({@code PG_LAYER}, its single-shard path) and raw HikariCP on the same replicas ({@code PG_RAW}: the raw JDBC ceiling
+ * of "where the limit is"), and through {@code EntityCache}: a Redis hit per
  * read ({@code CACHE_REDIS}), 16 profiles per Redis round trip with {@code getAll} ({@code CACHE_BATCH16}, e.g. a feed
  * page), and the near cache ({@code CACHE_NEAR}). The secondary result {@code reads} counts profiles read per second
  * (16 per {@code getAll}). Zipf-distributed user ids.
@@ -44,10 +44,10 @@ public class CacheThroughputBenchmark {
 
     /** Where the profile comes from. */
     public enum Source {
-        PG_RAW, PG_LAYER, PG_KEYED, CACHE_REDIS, CACHE_BATCH16, CACHE_NEAR
+        PG_RAW, PG_LAYER, CACHE_REDIS, CACHE_BATCH16, CACHE_NEAR
     }
 
-    @Param({"PG_RAW", "PG_LAYER", "PG_KEYED", "CACHE_REDIS", "CACHE_BATCH16", "CACHE_NEAR"})
+    @Param({"PG_RAW", "PG_LAYER", "CACHE_REDIS", "CACHE_BATCH16", "CACHE_NEAR"})
     Source source;
 
     Caches caches;
@@ -58,7 +58,6 @@ public class CacheThroughputBenchmark {
     public void setUp(BenchmarkParams params) {
         caches = Caches.acquire();
         db = switch (source) {
-            case PG_KEYED -> Db.Access.KEYED.open(caches.fixture);
             case PG_RAW -> Db.Access.RAW.open(caches.fixture);
             default -> Db.Access.LAYER.open(caches.fixture);
         };
@@ -104,7 +103,7 @@ public class CacheThroughputBenchmark {
     public Object read(Keys keys, Reads reads) throws SQLException {
         probe.op();
         switch (source) {
-            case PG_RAW, PG_LAYER, PG_KEYED -> {
+            case PG_RAW, PG_LAYER -> {
                 reads.reads++;
                 return db.user(keys.user());
             }

@@ -1,6 +1,5 @@
 package com.skyriff.data.benchmarks;
 
-import com.skyriff.data.KeyRouter;
 import com.skyriff.examples.service.Domain.User;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,17 +36,17 @@ public interface Db {
         RAW,
         /** As {@link #RAW}, but a range read is one round trip per month table, merged in Java. */
         RAW_TRIPS,
-        /** The layer: ShardingSphere over the node pools, logical SQL. */
+        /** The layer's plain {@code DataSource}, logical SQL: a statement on one shard takes the single-shard path. */
         LAYER,
-        /** The layer's key-routed fast path ({@link KeyRouter}): ShardingSphere's algorithms, no parse/route/rewrite. */
-        KEYED;
+        /** The same layer with {@code single-shard-path: false}: every statement through ShardingSphere. */
+        SHARDINGSPHERE;
 
         Db open(Fixture f) {
             return switch (this) {
                 case RAW -> new Raw(f, false);
                 case RAW_TRIPS -> new Raw(f, true);
                 case LAYER -> new Layer(f.layer.dataSource());
-                case KEYED -> new Keyed(f.router);
+                case SHARDINGSPHERE -> new Layer(f.shardingSphereLayer().dataSource());
             };
         }
     }
@@ -230,45 +229,6 @@ public interface Db {
                 }
             }
             return sum * 31 + n;
-        }
-    }
-
-    /** The layer's fast path: KeyRouter names the node and the physical table; the statement runs on that node. */
-    final class Keyed implements Db {
-        private final KeyRouter router;
-        private final ConcurrentHashMap<String, String> users = new ConcurrentHashMap<>();
-        private final ConcurrentHashMap<String, String> inserts = new ConcurrentHashMap<>();
-        private final ConcurrentHashMap<List<String>, String> unions = new ConcurrentHashMap<>();
-
-        Keyed(KeyRouter router) {
-            this.router = router;
-        }
-
-        @Override
-        public User user(long userId) throws SQLException {
-            KeyRouter.Target t = router.read("users", userId);
-            String sql = users.computeIfAbsent(t.table(), table -> "SELECT " + USER_COLUMNS + " FROM " + table
-                    + " WHERE user_id = ?");
-            try (Connection c = t.dataSource().getConnection()) {
-                return readUser(c, sql, userId);
-            }
-        }
-
-        @Override
-        public int insertEvent(long eventId, long userId, long videoId, int watchedS, OffsetDateTime at)
-                throws SQLException {
-            KeyRouter.Target t = router.write("watch_events", userId, at);
-            String sql = inserts.computeIfAbsent(t.table(), Db::insertSql);
-            try (Connection c = t.dataSource().getConnection()) {
-                return insert(c, sql, eventId, userId, videoId, watchedS, at);
-            }
-        }
-
-        @Override
-        public long history(long userId, OffsetDateTime from, OffsetDateTime to, int limit) throws SQLException {
-            KeyRouter.RangeTarget t = router.readRange("watch_events", userId, from, to);
-            String sql = unions.computeIfAbsent(t.tables(), Db::unionSql);
-            return union(t.dataSource(), sql, t.tables().size(), userId, from, to, limit);
         }
     }
 }

@@ -1,6 +1,5 @@
 package com.skyriff.data.benchmarks;
 
-import com.skyriff.data.KeyRouter;
 import com.skyriff.data.SkyriffData;
 import com.skyriff.data.cache.SkyriffCache;
 import com.skyriff.data.migrations.Progress;
@@ -65,8 +64,11 @@ final class Fixture {
     final LocalTopology topology;
     final TestDatabase db;
     final Rules rules;
+    /** The layer as it ships (the single-shard path on). */
     final SkyriffData layer;
-    final KeyRouter router;
+    /** The same layer with {@code single-shard-path: false}, built on first use ({@link #shardingSphereLayer}). */
+    private SkyriffData shardingSphereLayer;
+    private final YearMonth firstMonth;
     /** Raw pools by shard name. */
     final Map<String, HikariDataSource> rawPrimary = new LinkedHashMap<>();
     final Map<String, HikariDataSource> rawReplica = new LinkedHashMap<>();
@@ -81,7 +83,7 @@ final class Fixture {
     private SkyriffService service;
     private SkyriffCache serviceCache;
     private int serviceUsers;
-    private boolean serviceKeyRouted;
+    private boolean serviceSingleShard;
     private boolean serviceCached;
     private ProcCpu cpu;
 
@@ -93,13 +95,13 @@ final class Fixture {
         YearMonth now = YearMonth.now(Clock.systemUTC());
         rangeFrom = now.minusMonths(MONTHS_BACK).atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
         rangeTo = now.plusMonths(1).atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
-        rules = rules(db.shards(), now.minusMonths(MONTHS_BACK), topology.redis().uri());
+        firstMonth = now.minusMonths(MONTHS_BACK);
+        rules = rules(db.shards(), firstMonth, topology.redis().uri(), true);
         Schema.migrate(rules, Clock.systemUTC(), Progress.NONE);
         for (PgShard s : db.shards()) {
             s.awaitReplicaCatchUp(Duration.ofSeconds(120));
         }
         layer = SkyriffData.builder().rules(rules).build();
-        router = KeyRouter.of(layer);
         long t2 = System.nanoTime();
         for (int i = 0; i < USERS; i++) {
             users[i] = 1_000_000L + i;
@@ -136,22 +138,23 @@ final class Fixture {
     /**
      * The reference service: MyBatis mappers over the layer, built on first use. {@code cached}: with the profile cache
      * of the rules' {@code cache:} section ({@code @Cached} finds read through it), as the demo runs it; without it,
-     * every statement reaches PostgreSQL, as the raw twin's do. {@code keyRouted} false turns the mappers'
-     * {@code @KeyRouted} fast path off (every statement through ShardingSphere). Pair every call with
+     * every statement reaches PostgreSQL, as the raw twin's do. {@code singleShard} false runs the mappers over
+     * {@link #shardingSphereLayer()} (every statement through ShardingSphere). Pair every call with
      * {@link #releaseService()}: the last release closes the cache, whose Redisson threads would otherwise keep an
      * in-process (smoke) run's JVM alive.
      */
-    synchronized SkyriffService acquireService(boolean keyRouted, boolean cached) {
-        if (service != null && (serviceKeyRouted != keyRouted || serviceCached != cached)) {
-            throw new IllegalStateException("the reference service is in use with keyRouted=" + serviceKeyRouted
+    synchronized SkyriffService acquireService(boolean singleShard, boolean cached) {
+        if (service != null && (serviceSingleShard != singleShard || serviceCached != cached)) {
+            throw new IllegalStateException("the reference service is in use with singleShard=" + serviceSingleShard
                     + ", cached=" + serviceCached);
         }
         if (service == null) {
-            serviceKeyRouted = keyRouted;
+            serviceSingleShard = singleShard;
             serviceCached = cached;
-            SkyriffMyBatis.Builder mb = SkyriffMyBatis.builder(layer).keyRouted(keyRouted);
+            SkyriffData data = singleShard ? layer : shardingSphereLayer();
+            SkyriffMyBatis.Builder mb = SkyriffMyBatis.builder(data);
             if (cached) {
-                serviceCache = SkyriffCache.builder(layer).build();
+                serviceCache = SkyriffCache.builder(data).build();
                 mb.cache(serviceCache);
             }
             Mappers.all().forEach(mb::mapper);
@@ -159,6 +162,18 @@ final class Fixture {
         }
         serviceUsers++;
         return service;
+    }
+
+    /**
+     * The layer over the same servers and rows with {@code single-shard-path: false} (every statement through
+     * ShardingSphere: the single-shard path's before/after), built on first use with its own node pools.
+     */
+    synchronized SkyriffData shardingSphereLayer() {
+        if (shardingSphereLayer == null) {
+            shardingSphereLayer = SkyriffData.builder().rules(rules(db.shards(), firstMonth, topology.redis().uri(),
+                    false)).build();
+        }
+        return shardingSphereLayer;
     }
 
     synchronized void releaseService() {
@@ -223,8 +238,9 @@ final class Fixture {
      * Rules shaped like examples/rules/phase4.yaml: one replica per shard, and the profile cache ({@code user}, near
      * cache on) on the topology's single Redis instead of a Redis Cluster.
      */
-    static Rules rules(List<PgShard> shards, YearMonth firstMonth, String redisUri) {
+    static Rules rules(List<PgShard> shards, YearMonth firstMonth, String redisUri, boolean singleShardPath) {
         Rules.Builder b = Rules.builder().name(NAME).bucketCount(1024).createMissingMonths(true)
+                .singleShardPath(singleShardPath)
                 .pool(PoolSpec.UNSET.withMaximumSize(POOL_SIZE))
                 .cache(CacheSpec.builder().namespace("skyriff").singleServer(redisUri)
                         .entity(CacheEntitySpec.of("user").withVersion(1).withTtlSeconds(600).withJitter(0.1)
@@ -342,5 +358,8 @@ final class Fixture {
         rawPrimary.values().forEach(HikariDataSource::close);
         rawReplica.values().forEach(HikariDataSource::close);
         layer.close();
+        if (shardingSphereLayer != null) {
+            shardingSphereLayer.close();
+        }
     }
 }

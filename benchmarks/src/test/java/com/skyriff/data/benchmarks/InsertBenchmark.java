@@ -21,9 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Pair 2: insert of one watch event into the {@code user+month} table {@code watch_events}: the layer (logical table,
- * ShardingSphere routes by user id and month) and its key-routed fast path against raw HikariCP on the right primary
- * and physical month table. The event id is given by the caller in every variant (no key generation), the time falls
+ * Pair 2: insert of one watch event into the {@code user+month} table {@code watch_events}: the layer (logical table;
+ * the single-shard path puts it on the user's primary and month table) and the same layer with
+ * {@code single-shard-path: false} ({@code SHARDINGSPHERE}) against raw HikariCP on the right primary and physical
+ * month table. The event id is given by the caller in every variant (no key generation), the time falls
  * anywhere in the last three months. One thread; Zipf-distributed user ids.
  *
  * <pre>mvn -pl benchmarks -am jmh:benchmark -Djmh.benchmarks=InsertBenchmark</pre>
@@ -39,7 +40,7 @@ public class InsertBenchmark {
     /** Event ids of this JVM: far above the seeded ones. */
     private static final AtomicLong EVENT_IDS = new AtomicLong(1_000_000_000_000L);
 
-    @Param({"RAW", "LAYER", "KEYED"})
+    @Param({"RAW", "LAYER", "SHARDINGSPHERE"})
     Db.Access access;
 
     Db db;

@@ -14,9 +14,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Pair 6b: the same mixed workload ({@link MixedWorkload}) through two other builds of the reference service, at 8
- * and 32 client threads: {@code LAYER_SS}, the fast path off (every statement through ShardingSphere: the fast
- * path's before/after against {@link MixedWorkloadBenchmark}'s {@code LAYER}), and {@code LAYER_CACHED}, the service
- * as the demo runs it (fast path and the profile cache with its near cache). One fork each: reported beside the
+ * and 32 client threads: {@code LAYER_SS}, the rules' {@code single-shard-path: false} (every statement through
+ * ShardingSphere: the single-shard path's before/after against {@link MixedWorkloadBenchmark}'s {@code LAYER}), and
+ * {@code LAYER_CACHED}, the service as the demo runs it (the single-shard path and the profile cache with its near
+ * cache). One fork each: reported beside the
  * headline, with no target of their own.
  *
  * <pre>mvn -pl benchmarks -am jmh:benchmark -Djmh.benchmarks=MixedVariantsBenchmark</pre>

@@ -17,7 +17,7 @@ import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * The demo's mixed workload, shared by {@link MixedWorkloadBenchmark} (the layer against its raw twin, the throughput
- * curve) and {@link MixedVariantsBenchmark} (the fast path off; the profile cache on). Each client thread runs
+ * curve) and {@link MixedVariantsBenchmark} (the single-shard path off; the profile cache on). Each client thread runs
  * operations back to back (a closed loop). The mix is the demo's ({@code examples/.../demo/Workload.Op}, weights out
  * of 100): profile 35, watch history (3 months, 20 rows) 12, record watch (insert + view count) 20, top videos 10,
  * follow 5, publish video 3, credit 7, debit 8 (a transaction with a row lock; a refused debit counts as an
@@ -59,11 +59,11 @@ public abstract class MixedWorkload {
     public enum Service {
         /** The raw twin: the same statements and keys on plain HikariCP pools to the nodes the rules compute. */
         RAW,
-        /** The reference service as it ships ({@code @KeyRouted} methods on the fast path), no profile cache. */
+        /** The reference service as it ships (the single-shard path on), no profile cache. */
         LAYER,
-        /** The same service with the fast path off: every statement through ShardingSphere. */
+        /** The same service with {@code single-shard-path: false}: every statement through ShardingSphere. */
         LAYER_SS,
-        /** The service as the demo runs it: fast path on and the profile cache (Redis + near cache). */
+        /** The service as the demo runs it: the single-shard path and the profile cache (Redis + near cache). */
         LAYER_CACHED;
 
         MixedOps open(Fixture f) {

@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Pair 6, the headline: the demo's mixed workload ({@link MixedWorkload}) through the reference service over the
- * layer ({@code LAYER}: MyBatis mappers, {@code @KeyRouted} methods on the fast path, no profile cache) against its
- * raw twin ({@code RAW}: the same operations, statements and keys on plain HikariCP pools to the nodes the rules
+ * layer ({@code LAYER}: MyBatis mappers over the plain data source, the single-shard path on, no profile cache)
+ * against its raw twin ({@code RAW}: the same operations, statements and keys on plain HikariCP pools to the nodes the rules
  * compute), in one process, one run, on the same data, at 1, 2, 4, 8 and 32 client threads: the layer/raw ratios
  * and the throughput curve. JMH's sample mode records the latency of (a sample of) operations: the report takes p50
  * and p99 from it and operations per second as threads / mean latency (a closed loop). Three forks, so every verdict

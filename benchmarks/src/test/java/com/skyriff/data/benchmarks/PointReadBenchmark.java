@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Pair 1: a point read of a user's profile by id, routed to the user's shard replica: the layer (ShardingSphere over
- * HikariCP) and its key-routed fast path against a raw HikariCP pool on that same replica with the same SQL. One
+ * Pair 1: a point read of a user's profile by id, routed to the user's shard replica: the layer's plain
+ * {@code DataSource} (the single-shard path) and the same layer with {@code single-shard-path: false}
+ * ({@code SHARDINGSPHERE}) against a raw HikariCP pool on that same replica with the same SQL. One
  * thread; Zipf-distributed user ids.
  *
  * <pre>mvn -pl benchmarks -am jmh:benchmark -Djmh.benchmarks=PointReadBenchmark</pre>
@@ -33,7 +34,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @Fork(3)
 @Threads(1)
 public class PointReadBenchmark {
-    @Param({"RAW", "LAYER", "KEYED"})
+    @Param({"RAW", "LAYER", "SHARDINGSPHERE"})
     Db.Access access;
 
     Db db;

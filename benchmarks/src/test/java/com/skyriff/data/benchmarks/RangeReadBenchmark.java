@@ -19,8 +19,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Pair 3: one user's newest 20 watch events over the last three calendar months (three month tables on the user's
- * shard replica): the layer (one logical statement; ShardingSphere runs one statement per month table and merges)
- * and its key-routed fast path (one UNION ALL) against the two raw baselines, one UNION ALL statement ({@code RAW})
+ * shard replica): the layer (one logical statement; the single-shard path sends one statement over a UNION ALL of the
+ * month tables) and the same layer with {@code single-shard-path: false} ({@code SHARDINGSPHERE}: one statement per
+ * month table, merged) against the two raw baselines, one UNION ALL statement ({@code RAW})
  * and one round trip per month table ({@code RAW_TRIPS}); the report compares with the faster raw. One thread;
  * Zipf-distributed user ids.
  *
@@ -36,7 +37,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 public class RangeReadBenchmark {
     static final int LIMIT = 20;
 
-    @Param({"RAW", "RAW_TRIPS", "LAYER", "KEYED"})
+    @Param({"RAW", "RAW_TRIPS", "LAYER", "SHARDINGSPHERE"})
     Db.Access access;
 
     Db db;

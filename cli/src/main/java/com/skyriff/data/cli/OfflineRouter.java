@@ -110,7 +110,7 @@ final class OfflineRouter {
         this.globalRules = globalRules;
         this.props = props;
         this.schema = schema;
-        for (PhysicalNode n : rules.nodes()) {
+        for (PhysicalNode n : topology.nodes()) {
             nodesByDataSource.put(n.dataSourceName(), n);
         }
     }
@@ -127,7 +127,7 @@ final class OfflineRouter {
             ShardingSphereRules compiled = ShardingSphereRules.compile(topology, null);
             Map<String, DataSourcePoolProperties> sources = new LinkedHashMap<>();
             Map<String, List<String>> singleTables = new LinkedHashMap<>();
-            for (PhysicalNode n : rules.nodes()) {
+            for (PhysicalNode n : topology.nodes()) {
                 Map<String, Object> p = new HashMap<>();
                 p.put("url", n.spec().url());
                 p.put("username", n.spec().username() == null ? "" : n.spec().username());
@@ -280,7 +280,7 @@ final class OfflineRouter {
         if (n != null) {
             return n;
         }
-        return rules.nodes().stream().filter(x -> x.primary() && x.shard().equals(dataSource)).findFirst().orElse(null);
+        return topology.nodes().stream().filter(x -> x.primary() && x.shard().equals(dataSource)).findFirst().orElse(null);
     }
 
     private List<String> fullScans(SQLStatementContext context, SQLStatement statement, List<Unit> units) {

@@ -5,6 +5,7 @@ import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.Strategy;
 import com.skyriff.data.rules.TableSpec;
+import com.skyriff.data.rules.Topology;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -47,11 +48,13 @@ final class PlanCommand extends BaseCommand {
     int execute() {
         Rules oldRules = rules(before);
         Rules newRules = rules(after);
-        RulesChange change = RulesChange.of(oldRules, newRules, clock());
+        Topology oldTopology = Topology.compile(oldRules, clock());
+        Topology newTopology = Topology.compile(newRules, clock());
+        RulesChange change = RulesChange.of(oldTopology, newTopology);
         List<Rows> rows = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         if (connect) {
-            countRows(oldRules, newRules, rows, errors, progress());
+            countRows(oldTopology, newTopology, rows, errors, progress());
         }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -111,8 +114,9 @@ final class PlanCommand extends BaseCommand {
         return errors.isEmpty() ? SkyriffCli.OK : SkyriffCli.FAILURE;
     }
 
-    private void countRows(Rules oldRules, Rules newRules, List<Rows> out, List<String> errors, Progress progress) {
-        List<PhysicalNode> primaries = oldRules.nodes().stream().filter(PhysicalNode::primary).toList();
+    private void countRows(Topology oldTopology, Topology newTopology, List<Rows> out, List<String> errors,
+                           Progress progress) {
+        List<PhysicalNode> primaries = oldTopology.nodes().stream().filter(PhysicalNode::primary).toList();
         Map<String, long[]> counts = new LinkedHashMap<>();
         Map<String, String> notes = new LinkedHashMap<>();
         for (int i = 0; i < primaries.size(); i++) {
@@ -121,9 +125,11 @@ final class PlanCommand extends BaseCommand {
             try (Connection c = Connections.open(node, "skyriff-plan", 0)) {
                 c.setAutoCommit(false);
                 List<String> existing = tables(c);
-                for (TableSpec t : oldRules.tables().values()) {
-                    TableSpec n = newRules.tables().get(t.name());
-                    if (!oldRules.shardsOf(t).contains(node.shard())) {
+                for (Topology.Table old : oldTopology.tables()) {
+                    TableSpec t = old.spec();
+                    Topology.Table compiled = newTopology.table(t.name());
+                    TableSpec n = compiled == null ? null : compiled.spec();
+                    if (!old.shards().contains(node.shard())) {
                         continue;
                     }
                     long[] count = counts.computeIfAbsent(t.name(), k -> new long[2]);
@@ -132,25 +138,25 @@ final class PlanCommand extends BaseCommand {
                             notes.put(t.name(), "removed from the rules");
                             count[0] += countAll(c, physical);
                         } else if (t.strategy().byUser() && n.strategy().byUser() && Objects.equals(t.keyColumn(), n.keyColumn())) {
-                            long[] r = countMoving(c, physical, t.keyColumn(), newRules, node.shard());
+                            long[] r = countMoving(c, physical, t.keyColumn(), newTopology, node.shard());
                             count[0] += r[0];
                             count[1] += r[1];
                             notes.put(t.name(), "rows whose user's bucket changes shard");
                         } else if (t.strategy() == Strategy.BROADCAST) {
                             long all = countAll(c, physical);
                             count[0] += all;
-                            long added = newRules.shardsOf(n).stream().filter(s -> !oldRules.shardsOf(t).contains(s)).count();
-                            if (node.shard().equals(oldRules.shardsOf(t).get(0))) {
+                            long added = compiled.shards().stream().filter(s -> !old.shards().contains(s)).count();
+                            if (node.shard().equals(old.shards().get(0))) {
                                 count[1] += all * added;
                             }
                             notes.put(t.name(), "broadcast: copied to each new shard");
                         } else {
                             long all = countAll(c, physical);
                             count[0] += all;
-                            if (!newRules.shardsOf(n).contains(node.shard()) || t.strategy() != n.strategy()) {
+                            if (!compiled.shards().contains(node.shard()) || t.strategy() != n.strategy()) {
                                 count[1] += all;
                                 notes.put(t.name(), t.strategy() != n.strategy() ? "strategy changes: every row is rewritten"
-                                        : "the table moves to " + newRules.shardsOf(n));
+                                        : "the table moves to " + compiled.shards());
                             } else {
                                 notes.putIfAbsent(t.name(), "stays");
                             }
@@ -198,7 +204,8 @@ final class PlanCommand extends BaseCommand {
     }
 
     /** [rows, rows whose key the new rules place on another shard than {@code shard}]. */
-    private static long[] countMoving(Connection c, String table, String key, Rules newRules, String shard) throws SQLException {
+    private static long[] countMoving(Connection c, String table, String key, Topology newTopology, String shard)
+            throws SQLException {
         long rows = 0;
         long moving = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT " + quote(key) + " FROM " + quote(table))) {
@@ -207,7 +214,7 @@ final class PlanCommand extends BaseCommand {
                 while (rs.next()) {
                     rows++;
                     long id = rs.getLong(1);
-                    if (!rs.wasNull() && !newRules.buckets().shardOf(id).equals(shard)) {
+                    if (!rs.wasNull() && !newTopology.shardName(newTopology.shardOf(id)).equals(shard)) {
                         moving++;
                     }
                 }

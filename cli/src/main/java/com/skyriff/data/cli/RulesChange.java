@@ -1,10 +1,7 @@
 package com.skyriff.data.cli;
 
-import com.skyriff.data.rules.Rules;
-import com.skyriff.data.rules.ShardSpec;
 import com.skyriff.data.rules.TableSpec;
-import com.skyriff.data.rules.UserBuckets;
-import java.time.Clock;
+import com.skyriff.data.rules.Topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,14 +31,17 @@ final class RulesChange {
     double movingFraction;
     boolean estimated;
 
-    static RulesChange of(Rules before, Rules after, Clock clock) {
+    /** The change from {@code before} to {@code after}, both compiled as of the same clock. */
+    static RulesChange of(Topology before, Topology after) {
         RulesChange c = new RulesChange();
-        List<String> oldShards = before.shards().stream().map(ShardSpec::name).toList();
-        List<String> newShards = after.shards().stream().map(ShardSpec::name).toList();
+        List<String> oldShards = before.shardNames();
+        List<String> newShards = after.shardNames();
         newShards.stream().filter(s -> !oldShards.contains(s)).forEach(c.shardsAdded::add);
         oldShards.stream().filter(s -> !newShards.contains(s)).forEach(c.shardsRemoved::add);
-        for (TableSpec t : after.tables().values()) {
-            TableSpec o = before.tables().get(t.name());
+        for (Topology.Table compiled : after.tables()) {
+            TableSpec t = compiled.spec();
+            Topology.Table old = before.table(t.name());
+            TableSpec o = old == null ? null : old.spec();
             if (o == null) {
                 c.tablesAdded.add(t.name() + " (" + t.strategy() + ")");
             } else if (o.strategy() != t.strategy() || !java.util.Objects.equals(o.keyColumn(), t.keyColumn())
@@ -49,13 +49,13 @@ final class RulesChange {
                 c.tablesChanged.add(t.name() + ": " + describe(o) + " -> " + describe(t));
             }
         }
-        for (TableSpec o : before.tables().values()) {
-            if (!after.tables().containsKey(o.name())) {
+        for (Topology.Table o : before.tables()) {
+            if (after.table(o.name()) == null) {
                 c.tablesRemoved.add(o.name() + " (" + o.strategy() + ")");
             }
         }
-        Set<String> oldPhysical = physical(before, clock);
-        Set<String> newPhysical = physical(after, clock);
+        Set<String> oldPhysical = physical(before);
+        Set<String> newPhysical = physical(after);
         for (String p : newPhysical) {
             if (!oldPhysical.contains(p)) {
                 c.physicalGained.add(p);
@@ -66,14 +66,12 @@ final class RulesChange {
                 c.physicalLost.add(p);
             }
         }
-        UserBuckets ob = before.buckets();
-        UserBuckets nb = after.buckets();
-        if (ob.bucketCount() == nb.bucketCount()) {
+        if (before.bucketCount() == after.bucketCount()) {
             int moved = 0;
             BucketMove run = null;
-            for (int b = 0; b < ob.bucketCount(); b++) {
-                String from = ob.shardOfBucket(b);
-                String to = nb.shardOfBucket(b);
+            for (int b = 0; b < before.bucketCount(); b++) {
+                String from = before.shardName(before.shardOfBucket(b));
+                String to = after.shardName(after.shardOfBucket(b));
                 if (from.equals(to)) {
                     run = null;
                     continue;
@@ -87,13 +85,13 @@ final class RulesChange {
                     c.bucketMoves.add(run);
                 }
             }
-            c.movingFraction = (double) moved / ob.bucketCount();
+            c.movingFraction = (double) moved / before.bucketCount();
         } else {
             SplittableRandom random = new SplittableRandom(42);
             int moved = 0;
             for (int i = 0; i < SAMPLES; i++) {
                 long id = random.nextLong();
-                if (!ob.shardOf(id).equals(nb.shardOf(id))) {
+                if (!before.shardName(before.shardOf(id)).equals(after.shardName(after.shardOf(id)))) {
                     moved++;
                 }
             }
@@ -104,11 +102,11 @@ final class RulesChange {
     }
 
     /** {@code shard.physical_table} of every table. */
-    static Set<String> physical(Rules rules, Clock clock) {
+    static Set<String> physical(Topology topology) {
         Set<String> out = new TreeSet<>();
-        for (TableSpec t : rules.tables().values()) {
-            for (String s : rules.shardsOf(t)) {
-                for (String p : rules.physicalTables(t, clock)) {
+        for (Topology.Table t : topology.tables()) {
+            for (String s : t.shards()) {
+                for (String p : t.physicalTables()) {
                     out.add(s + "." + p);
                 }
             }

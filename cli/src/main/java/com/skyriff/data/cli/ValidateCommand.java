@@ -9,6 +9,7 @@ import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.RulesException;
 import com.skyriff.data.rules.RulesProblem;
 import com.skyriff.data.rules.RulesReader;
+import com.skyriff.data.rules.Topology;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.YearMonth;
@@ -73,16 +74,20 @@ final class ValidateCommand extends BaseCommand {
             Rules rules = collect(problems, () -> RulesReader.parse(text, source, root.env, clock()));
             summary = "";
             if (rules != null) {
+                Topology topology = null;
                 try {
-                    OfflineRouter.create(com.skyriff.data.rules.Topology.compile(rules, clock()));
+                    topology = Topology.compile(rules, clock());
+                    OfflineRouter.create(topology);
                 } catch (IllegalArgumentException e) {
                     problems.add(fileProblem(source, null, source + ": " + e.getMessage()));
                 }
-                long monthly = rules.tables().values().stream().filter(t -> t.strategy().byMonth()).count();
-                summary = rules.shards().size() + " shards, " + rules.nodes().size() + " nodes, " + rules.tables().size()
-                        + " tables (" + monthly + " split by month)";
-                if (connect) {
-                    connectChecks(source, rules, problems, nodes);
+                if (topology != null) {
+                    long monthly = topology.tables().stream().filter(t -> t.strategy().byMonth()).count();
+                    summary = topology.shardCount() + " shards, " + topology.nodes().size() + " nodes, "
+                            + topology.tables().size() + " tables (" + monthly + " split by month)";
+                    if (connect) {
+                        connectChecks(source, rules, topology, problems, nodes);
+                    }
                 }
             }
         }
@@ -138,18 +143,15 @@ final class ValidateCommand extends BaseCommand {
     }
 
     /** The rules key of a node's url, e.g. {@code shards[1].replicas[0].url}. */
-    private static String urlKey(Rules rules, PhysicalNode n) {
-        int shard = 0;
-        while (!rules.shards().get(shard).name().equals(n.shard())) {
-            shard++;
-        }
-        return "shards[" + shard + "]." + (n.primary() ? "primary" : "replicas[" + n.replicaIndex() + "]") + ".url";
+    private static String urlKey(Topology topology, PhysicalNode n) {
+        return "shards[" + topology.shardIndex(n.shard()) + "]." + (n.primary() ? "primary" : "replicas[" + n.replicaIndex() + "]") + ".url";
     }
 
-    private void connectChecks(String source, Rules rules, List<RulesProblem> problems, List<Map<String, Object>> nodes) {
+    private void connectChecks(String source, Rules rules, Topology topology, List<RulesProblem> problems,
+                               List<Map<String, Object>> nodes) {
         boolean primariesAnswer = true;
         List<NodeProbe.Result> results = new ArrayList<>();
-        for (PhysicalNode n : rules.nodes()) {
+        for (PhysicalNode n : topology.nodes()) {
             NodeProbe.Result r = NodeProbe.probe(n, Clock.systemUTC());
             results.add(r);
             Map<String, Object> m = new LinkedHashMap<>();
@@ -166,13 +168,13 @@ final class ValidateCommand extends BaseCommand {
             m.put("problem", r.problem());
             nodes.add(m);
             if (r.problem() != null) {
-                problems.add(new RulesProblem(source, null, urlKey(rules, n), n.spec().maskedUrl(), null, r.problem()));
+                problems.add(new RulesProblem(source, null, urlKey(topology, n), n.spec().maskedUrl(), null, r.problem()));
             }
             if (n.primary() && r.inRecovery() == null) {
                 primariesAnswer = false;
             }
         }
-        topologyChecks(source, rules, results, problems);
+        topologyChecks(source, topology, results, problems);
         if (!primariesAnswer) {
             return;
         }
@@ -193,7 +195,8 @@ final class ValidateCommand extends BaseCommand {
      * replica that is a standby of another shard's primary or of another cluster (its system identifier is not its
      * primary's; pg_stat_wal_receiver names the server it streams from).
      */
-    static void topologyChecks(String source, Rules rules, List<NodeProbe.Result> results, List<RulesProblem> problems) {
+    static void topologyChecks(String source, Topology topology, List<NodeProbe.Result> results,
+                               List<RulesProblem> problems) {
         Map<String, NodeProbe.Result> byIdentity = new LinkedHashMap<>();
         for (NodeProbe.Result r : results) {
             String id = r.identity();
@@ -208,9 +211,9 @@ final class ValidateCommand extends BaseCommand {
                         ? ", expected a primary of its own for " + b.shard() + " (two shards on one primary each see the "
                         + "other's rows)"
                         : ", expected a server of its own for each entry";
-                problems.add(new RulesProblem(source, null, urlKey(rules, b), b.spec().maskedUrl(), "a server other than "
-                        + a.describe() + "'s", urlKey(rules, b) + " (" + b.describe() + ") is the same PostgreSQL server as "
-                        + urlKey(rules, a) + " (" + a.describe() + "): system identifier " + r.systemIdentifier() + ", "
+                problems.add(new RulesProblem(source, null, urlKey(topology, b), b.spec().maskedUrl(), "a server other than "
+                        + a.describe() + "'s", urlKey(topology, b) + " (" + b.describe() + ") is the same PostgreSQL server as "
+                        + urlKey(topology, a) + " (" + a.describe() + "): system identifier " + r.systemIdentifier() + ", "
                         + (r.dataDirectory() != null ? "data directory " + r.dataDirectory() : "listening at " + r.server())
                         + "; was '" + b.spec().maskedUrl() + "'" + why));
             }
@@ -230,8 +233,8 @@ final class ValidateCommand extends BaseCommand {
             }
             String owner = primaries.values().stream().filter(p -> r.systemIdentifier().equals(p.systemIdentifier()))
                     .map(p -> p.node().shard() + "'s primary").findFirst().orElse(null);
-            problems.add(new RulesProblem(source, null, urlKey(rules, n), n.spec().maskedUrl(), n.shard() + "'s primary",
-                    urlKey(rules, n) + " (" + n.describe() + ") is a standby of "
+            problems.add(new RulesProblem(source, null, urlKey(topology, n), n.spec().maskedUrl(), n.shard() + "'s primary",
+                    urlKey(topology, n) + " (" + n.describe() + ") is a standby of "
                     + (owner != null ? owner : "another cluster") + ", not of " + n.shard() + "'s primary: system identifier "
                     + r.systemIdentifier() + ", " + n.shard() + "'s primary has " + primary.systemIdentifier()
                     + (r.sender() != null ? "; it streams from " + r.sender() : "") + "; was '" + n.spec().maskedUrl()

@@ -251,7 +251,8 @@ class ValidateCommandTest {
     @Test
     void topologyChecks_withoutDataDirectoryPrivilege_comparesServerAddressesInstead() {
         com.skyriff.data.rules.Rules rules = RulesReader.parse(Cli.RULES, "rules.yaml", Map.of("PG_PASSWORD", "s3cret")::get, Cli.CLOCK);
-        java.util.List<com.skyriff.data.rules.PhysicalNode> n = rules.nodes();   // shard0 primary, r0, r1, shard1 primary, r0
+        com.skyriff.data.rules.Topology topology = com.skyriff.data.rules.Topology.compile(rules, Cli.CLOCK);
+        java.util.List<com.skyriff.data.rules.PhysicalNode> n = topology.nodes();   // shard0 primary, r0, r1, shard1 primary, r0
         java.util.List<NodeProbe.Result> results = java.util.List.of(
                 new NodeProbe.Result(n.get(0), false, "15", "100", null, "10.0.0.1:5432", null, 0L, null),
                 new NodeProbe.Result(n.get(1), true, "15", "100", null, "10.0.0.2:5432", "10.0.0.1:5432", 0L, null),
@@ -259,7 +260,7 @@ class ValidateCommandTest {
                 new NodeProbe.Result(n.get(3), false, "15", "100", null, "10.0.0.1:5432", null, 0L, null),
                 new NodeProbe.Result(n.get(4), true, "15", null, null, null, null, null, null));
         java.util.List<com.skyriff.data.rules.RulesProblem> problems = new java.util.ArrayList<>();
-        ValidateCommand.topologyChecks("rules.yaml", rules, results, problems);
+        ValidateCommand.topologyChecks("rules.yaml", topology, results, problems);
         assertThat(problems).extracting(com.skyriff.data.rules.RulesProblem::message).containsExactly(
                 "shards[1].primary.url (shard1 primary) is the same PostgreSQL server as shards[0].primary.url (shard0 primary): "
                         + "system identifier 100, listening at 10.0.0.1:5432; was 'jdbc:postgresql://pg1:5432/skyriff', expected a "

@@ -1,14 +1,11 @@
 package com.skyriff.data.mybatis;
 
-import com.skyriff.data.KeyRouter;
 import com.skyriff.data.SkyriffData;
+import com.skyriff.data.StatementRoute;
 import com.skyriff.data.Tx;
 import com.skyriff.data.cache.CacheCodec;
 import com.skyriff.data.cache.EntityCache;
 import com.skyriff.data.cache.SkyriffCache;
-import com.skyriff.data.rules.Rules;
-import com.skyriff.data.rules.Strategy;
-import com.skyriff.data.rules.TableSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.lang.reflect.InvocationHandler;
@@ -23,29 +20,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.exceptions.PersistenceException;
+import org.apache.ibatis.mapping.BoundSql;
 import org.apache.ibatis.mapping.Environment;
-import org.apache.ibatis.mapping.SqlCommandType;
+import org.apache.ibatis.mapping.MappedStatement;
+import org.apache.ibatis.mapping.ParameterMapping;
+import org.apache.ibatis.reflection.MetaObject;
 import org.apache.ibatis.plugin.Interceptor;
 import org.apache.ibatis.session.Configuration;
-import org.apache.ibatis.session.ExecutorType;
-import org.apache.ibatis.session.defaults.DefaultSqlSession;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.apache.ibatis.session.SqlSessionFactoryBuilder;
 import org.apache.ibatis.transaction.Transaction;
 import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
-import org.apache.shardingsphere.infra.hint.HintManager;
 
 /**
  * MyBatis over the sharded data source with the library's semantics: a mapper call outside a transaction runs in its
  * own autocommit session (reads go to replicas, writes to primaries); {@link #inTransaction} runs a block in one
- * transaction pinned to the primaries; methods marked {@link PrimaryOnly} always read the primaries; methods marked
- * {@link KeyRouted} skip ShardingSphere and run on the node their user id routes to. Thread-safe.
+ * transaction pinned to the primaries; methods marked {@link PrimaryOnly} always read the primaries. A statement whose
+ * user id puts it on one shard takes the data source's single-shard path by itself (one physical statement on one
+ * node; {@link #route} says which path a mapped statement takes). Thread-safe.
  *
  * <pre>{@code
  * SkyriffMyBatis mybatis = SkyriffMyBatis.builder(data).mapper(UserMapper.class).build();
@@ -61,16 +58,14 @@ public final class SkyriffMyBatis {
     private final SqlSessionFactory factory;
     private final Set<String> primaryOnly;
     private final Map<Method, CachePlan> cachePlans;
-    private final Map<Method, KeyRoute> keyRoutes;
     /** Sessions managed elsewhere (mybatis-spring): mappers wrap the caller's mapper, see {@link #mapper(Class, Object)}. */
     private final boolean external;
 
     private SkyriffMyBatis(SkyriffData data, SqlSessionFactory factory, Set<String> primaryOnly,
-                           Map<Method, CachePlan> cachePlans, Map<Method, KeyRoute> keyRoutes, boolean external) {
+                           Map<Method, CachePlan> cachePlans, boolean external) {
         this.data = data;
         this.external = external;
         this.cachePlans = Map.copyOf(cachePlans);
-        this.keyRoutes = Map.copyOf(keyRoutes);
         this.factory = factory;
         this.primaryOnly = Set.copyOf(primaryOnly);
     }
@@ -112,13 +107,39 @@ public final class SkyriffMyBatis {
     }
 
     /**
-     * Statement ids of the {@link KeyRouted} methods that take the fast path under these rules (the others run through
-     * ShardingSphere: their table is not sharded by user only).
+     * The path a mapped statement takes with these arguments, as {@link SkyriffData#route} decides it for the SQL
+     * MyBatis binds: the single-shard path and its shard, ShardingSphere and why, or the refusal. For tests and
+     * diagnostics that assert a mapper method runs on one node; it runs nothing.
+     *
+     * @param statementId e.g. {@code com.example.UserMapper.findById}
+     * @param parameter   the parameter object as MyBatis gets it: the single argument, or a {@code Map} of the
+     *                    {@code @Param} names to their values
+     * @throws IllegalArgumentException if no mapped statement has that id
      */
-    public Set<String> keyRoutedStatements() {
-        Set<String> ids = new TreeSet<>();
-        keyRoutes.keySet().forEach(m -> ids.add(m.getDeclaringClass().getName() + "." + m.getName()));
-        return ids;
+    public StatementRoute route(String statementId, Object parameter) {
+        Configuration cfg = factory.getConfiguration();
+        if (!cfg.hasStatement(statementId, false)) {
+            throw new IllegalArgumentException("route: " + statementId + " names no mapped statement");
+        }
+        MappedStatement ms = cfg.getMappedStatement(statementId, false);
+        BoundSql bound = ms.getBoundSql(parameter);
+        List<ParameterMapping> mappings = bound.getParameterMappings();
+        Object[] params = new Object[mappings.size()];
+        MetaObject meta = null;
+        for (int i = 0; i < params.length; i++) {
+            String property = mappings.get(i).getProperty();
+            if (bound.hasAdditionalParameter(property)) {
+                params[i] = bound.getAdditionalParameter(property);
+            } else if (parameter == null) {
+                params[i] = null;
+            } else if (cfg.getTypeHandlerRegistry().hasTypeHandler(parameter.getClass())) {
+                params[i] = parameter;
+            } else {
+                meta = meta != null ? meta : cfg.newMetaObject(parameter);
+                params[i] = meta.getValue(property);
+            }
+        }
+        return data.route(bound.getSql(), params);
     }
 
     /**
@@ -140,11 +161,10 @@ public final class SkyriffMyBatis {
 
     /**
      * Wraps a mapper whose sessions and transactions are managed elsewhere (mybatis-spring's {@code MapperFactoryBean}
-     * over a {@link #buildOver} factory) with the layer's {@link Cached}, {@link Invalidates} and {@link KeyRouted}
-     * behaviour: a call that none of them applies to goes to {@code delegate} unchanged; a {@link KeyRouted} call
-     * outside a transaction runs on the node its user id routes to, in its own autocommit session of the same MyBatis
-     * configuration. {@link PrimaryOnly} is the configuration's interceptor and needs no wrapping. Transactions
-     * are seen through {@link Tx} (the manager must {@link Tx#attach} its transactions). Thread-safe if the delegate is.
+     * over a {@link #buildOver} factory) with the layer's {@link Cached} and {@link Invalidates} behaviour: a call
+     * that neither applies to goes to {@code delegate} unchanged. {@link PrimaryOnly} is the configuration's
+     * interceptor and needs no wrapping. Transactions are seen through {@link Tx} (the manager must
+     * {@link Tx#attach} its transactions). Thread-safe if the delegate is.
      */
     public <T> T mapper(Class<T> type, T delegate) {
         Objects.requireNonNull(delegate, "delegate");
@@ -152,8 +172,7 @@ public final class SkyriffMyBatis {
             throw new IllegalArgumentException("mapper " + type.getName() + " is not registered; add it with "
                     + "SkyriffMyBatis.builder(data).mapper(" + type.getSimpleName() + ".class)");
         }
-        if (cachePlans.keySet().stream().noneMatch(m -> m.getDeclaringClass().isAssignableFrom(type))
-                && keyRoutes.keySet().stream().noneMatch(m -> m.getDeclaringClass().isAssignableFrom(type))) {
+        if (cachePlans.keySet().stream().noneMatch(m -> m.getDeclaringClass().isAssignableFrom(type))) {
             return delegate;  // nothing to add: no proxy on the call path
         }
         InvocationHandler handler = new MapperCall<>(type, delegate);
@@ -271,26 +290,6 @@ public final class SkyriffMyBatis {
         }
     }
 
-    /** The fast path of one {@link KeyRouted} method: its table, the user id argument, read or write. */
-    private record KeyRoute(KeyRouter router, String table, int userArg, boolean write, String where) {
-        /** No ShardingSphere hint on this thread other than a primary scope's write-route-only. */
-        boolean applies() {
-            return !HintManager.isInstantiated() || HintManager.isWriteRouteOnly()
-                    && HintManager.getDataSourceName().isEmpty() && !HintManager.isDatabaseShardingOnly()
-                    && HintManager.getDatabaseShardingValues(table).isEmpty()
-                    && HintManager.getTableShardingValues(table).isEmpty();
-        }
-
-        KeyRouter.Target target(Object[] args) {
-            Object id = args[userArg];
-            if (!(id instanceof Long user)) {
-                throw new IllegalArgumentException(where + ": the user id argument must be a non-null long; was "
-                        + (id == null ? "null" : id.getClass().getName()));
-            }
-            return write ? router.write(table, user) : router.read(table, user);
-        }
-    }
-
     private final class MapperCall<T> implements InvocationHandler {
         private final Class<T> type;
         private final T delegate;
@@ -331,14 +330,6 @@ public final class SkyriffMyBatis {
                         return method.invoke(session.getMapper(type), args);
                     }
                 }
-                KeyRoute route = keyRoutes.get(method);
-                if (route != null && route.applies()) {
-                    KeyRouter.Target target = route.target(args);
-                    try (Connection c = target.dataSource().getConnection();
-                         SqlSession session = factory.openSession(c)) {
-                        return method.invoke(session.getMapper(type), args);
-                    }
-                }
                 try (SqlSession session = factory.openSession(true)) {
                     return method.invoke(session.getMapper(type), args);
                 }
@@ -349,16 +340,6 @@ public final class SkyriffMyBatis {
 
         private Object external(Method method, Object[] args) throws Throwable {
             try {
-                KeyRoute route = Tx.isActive() ? null : keyRoutes.get(method);
-                if (route != null && route.applies()) {
-                    KeyRouter.Target target = route.target(args);
-                    Configuration cfg = factory.getConfiguration();
-                    try (Connection c = target.dataSource().getConnection();
-                         SqlSession session = new DefaultSqlSession(cfg, cfg.newExecutor(
-                                 new TxAwareTransactionFactory().newTransaction(c), ExecutorType.SIMPLE), true)) {
-                        return method.invoke(session.getMapper(type), args);
-                    }
-                }
                 return method.invoke(delegate, args);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
@@ -373,7 +354,6 @@ public final class SkyriffMyBatis {
         private final Set<String> primaryOnly = new HashSet<>();
         private final List<Consumer<Configuration>> customizers = new ArrayList<>();
         private SkyriffCache cache;
-        private boolean keyRouted = true;
 
         private Builder(SkyriffData data) {
             this.data = Objects.requireNonNull(data, "data");
@@ -390,16 +370,6 @@ public final class SkyriffMyBatis {
          */
         public Builder cache(SkyriffCache value) {
             this.cache = Objects.requireNonNull(value, "cache");
-            return this;
-        }
-
-        /**
-         * Whether {@link KeyRouted} methods take the fast path (default true). Off, every call goes through
-         * ShardingSphere and its statement guard, as if the annotations were absent (their table and parameter are
-         * still checked).
-         */
-        public Builder keyRouted(boolean value) {
-            this.keyRouted = value;
             return this;
         }
 
@@ -427,8 +397,7 @@ public final class SkyriffMyBatis {
         /**
          * The layer's features over a factory built elsewhere whose data source is {@code data.dataSource()} (e.g. by
          * mybatis-spring-boot-starter): registers the mappers in its configuration where missing, adds the
-         * {@link PrimaryOnly} interceptor to it and plans the {@link Cached}/{@link Invalidates}/{@link KeyRouted}
-         * methods; wrap each mapper the other framework builds with {@link SkyriffMyBatis#mapper(Class, Object)}.
+         * {@link PrimaryOnly} interceptor to it and plans the {@link Cached}/{@link Invalidates} methods; wrap each mapper the other framework builds with {@link SkyriffMyBatis#mapper(Class, Object)}.
          * Its own {@code mapper(Class)} and {@code inTransaction} are not available: the other framework owns sessions
          * and transactions.
          */
@@ -462,51 +431,8 @@ public final class SkyriffMyBatis {
                     }
                 }
             }
-            Map<Method, KeyRoute> routes = keyRoutes(cfg);
             SqlSessionFactory factory = external != null ? external : new SqlSessionFactoryBuilder().build(cfg);
-            return new SkyriffMyBatis(data, factory, primaryOnly, plans, routes, external != null);
-        }
-
-        /**
-         * The fast paths of the {@link KeyRouted} methods whose table is sharded by user only; the annotation's table
-         * and parameter are checked for every method, so a typo fails here and not on some later rules file.
-         */
-        private Map<Method, KeyRoute> keyRoutes(Configuration cfg) {
-            Map<Method, KeyRoute> routes = new HashMap<>();
-            KeyRouter router = null;
-            Rules rules = data.rules().orElse(null);
-            for (Class<?> m : mappers) {
-                for (Method method : m.getMethods()) {
-                    KeyRouted kr = method.getAnnotation(KeyRouted.class);
-                    if (kr == null) {
-                        continue;
-                    }
-                    String where = m.getSimpleName() + "." + method.getName();
-                    int userArg = paramIndex(method, kr.user(), where, "@KeyRouted(user = \"" + kr.user() + "\")");
-                    Class<?> type = method.getParameterTypes()[userArg];
-                    if (type != long.class && type != Long.class) {
-                        throw new IllegalArgumentException(where + ": @KeyRouted(user = \"" + kr.user()
-                                + "\") must be a long or Long; was " + type.getName());
-                    }
-                    if (rules == null) {
-                        continue;  // native ShardingSphere YAML: no table model to check; ShardingSphere routes
-                    }
-                    TableSpec table = rules.table(kr.table()).orElseThrow(() -> new IllegalArgumentException(where
-                            + ": @KeyRouted(table = \"" + kr.table() + "\") names no table of the rules; expected one of "
-                            + new TreeSet<>(rules.tables().keySet())));
-                    if (!keyRouted || table.strategy() != Strategy.USER) {
-                        continue;  // off, or e.g. user+month in this rules file: ShardingSphere picks the month table
-                    }
-                    String id = m.getName() + "." + method.getName();
-                    SqlCommandType command = cfg.getMappedStatement(id, false).getSqlCommandType();
-                    boolean write = command != SqlCommandType.SELECT || primaryOnly.contains(id);
-                    if (router == null) {
-                        router = KeyRouter.of(data);
-                    }
-                    routes.put(method, new KeyRoute(router, table.name(), userArg, write, where));
-                }
-            }
-            return routes;
+            return new SkyriffMyBatis(data, factory, primaryOnly, plans, external != null);
         }
 
         @SuppressWarnings("unchecked")

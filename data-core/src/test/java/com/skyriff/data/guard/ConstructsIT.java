@@ -356,7 +356,7 @@ class ConstructsIT {
     }
 
     @Test
-    void layerConnection_unwrapsToShardingSphereConnection_asKeyRouterAndTheBenchmarksNeed() throws SQLException {
+    void layerConnection_unwrapsToShardingSphereConnection() throws SQLException {
         assertThat(sharded.isWrapperFor(ShardingSphereConnection.class)).isTrue();
         assertThat(sharded.unwrap(ShardingSphereConnection.class)).isInstanceOf(ShardingSphereConnection.class);
         try (Statement s = sharded.createStatement()) {

@@ -182,9 +182,22 @@ class MessagesIT {
     }
 
     @Test
-    void anyOfAnArray_onTheShardKeyRefusedSayingIn_elsewhereItRuns() throws SQLException {
+    void anyOfAnArray_onTheShardKey_oneShardRuns_severalShardsRefusedSayingIn() throws SQLException {
+        com.skyriff.data.rules.UserBuckets buckets = data.rules().orElseThrow().buckets();
+        long other = 2;
+        while (buckets.shardOf(other).equals(buckets.shardOf(1L))) {
+            other++;
+        }
+        long same = 2;
+        while (!buckets.shardOf(same).equals(buckets.shardOf(1L))) {
+            same++;
+        }
+        long[] twoShards = {1L, other};
+        long[] oneShard = {1L, same};
         try (Connection c = data.dataSource().getConnection()) {
-            assertThatThrownBy(() -> query(c, "SELECT name FROM users WHERE user_id = ANY(?)", (Object) new Long[] {1L, 2L}))
+            assertThat(query(c, "SELECT name FROM users WHERE user_id = ANY(?) ORDER BY user_id", (Object) oneShard))
+                    .as("every id on one shard: the single-shard path").containsExactly("u1", "u" + same);
+            assertThatThrownBy(() -> query(c, "SELECT name FROM users WHERE user_id = ANY(?)", (Object) twoShards))
                     .isInstanceOf(RefusedStatementException.class)
                     .hasMessageStartingWith("users: user_id = ANY(?) cannot be routed by ShardingSphere 5.5.2")
                     .hasMessageContaining("write user_id IN (?, ?, ...) with one marker per user id");

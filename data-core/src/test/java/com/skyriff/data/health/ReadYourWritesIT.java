@@ -91,7 +91,7 @@ class ReadYourWritesIT {
         try (SkyriffData data = SkyriffData.builder().rules(rules(mode)).build()) {
             List<Long> users = new java.util.ArrayList<>();
             for (long u = 1; u <= 64; u++) {
-                if (com.skyriff.data.KeyRouter.of(data).read("counters", u).shard().equals(shard.name())) {
+                if (data.rules().orElseThrow().buckets().shardOf(u).equals(shard.name())) {
                     users.add(u);
                 }
             }

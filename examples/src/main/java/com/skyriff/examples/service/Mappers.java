@@ -2,7 +2,6 @@ package com.skyriff.examples.service;
 
 import com.skyriff.data.mybatis.Cached;
 import com.skyriff.data.mybatis.Invalidates;
-import com.skyriff.data.mybatis.KeyRouted;
 import com.skyriff.data.mybatis.PrimaryOnly;
 import com.skyriff.examples.service.Domain.LedgerEntry;
 import com.skyriff.examples.service.Domain.Region;
@@ -19,10 +18,9 @@ import org.apache.ibatis.annotations.Select;
 import org.apache.ibatis.annotations.Update;
 
 /**
- * The reference service's MyBatis mappers. Every statement names its table's shard key so it is routed to one shard;
- * ids come from the layer's Snowflake generator ({@code useGeneratedKeys}). The hot single-row statements outside
- * transactions are {@link KeyRouted}: they run on the node their user id routes to without ShardingSphere's
- * per-statement work (inserts with generated ids, time ranges and transactions stay on ShardingSphere).
+ * The reference service's MyBatis mappers. Every statement names its table's shard key, so the layer's single-shard
+ * path runs it as one physical statement on one node of the user's shard (no annotation needed); an insert without its
+ * id column gets the id from ShardingSphere's Snowflake generator ({@code useGeneratedKeys}).
  */
 public final class Mappers {
     private Mappers() {
@@ -36,17 +34,14 @@ public final class Mappers {
 
         /** Read through the {@code user} cache entity when the rules configure a cache. */
         @Cached(entity = "user")
-        @KeyRouted(table = "users", user = "userId")
         @Select("SELECT user_id, handle, display_name, region_code, created_at FROM users WHERE user_id = #{userId}")
         User findById(@Param("userId") long userId);
 
         @PrimaryOnly
-        @KeyRouted(table = "users", user = "userId")
         @Select("SELECT user_id, handle, display_name, region_code, created_at FROM users WHERE user_id = #{userId}")
         User findByIdOnPrimary(@Param("userId") long userId);
 
         @Invalidates(entity = "user", id = "userId")
-        @KeyRouted(table = "users", user = "userId")
         @Update("UPDATE users SET display_name = #{displayName} WHERE user_id = #{userId}")
         int rename(@Param("userId") long userId, @Param("displayName") String displayName);
     }
@@ -81,11 +76,9 @@ public final class Mappers {
         @Options(useGeneratedKeys = true, keyProperty = "id", keyColumn = "video_id")
         int insert(NewVideo video);
 
-        @KeyRouted(table = "videos", user = "userId")
         @Update("UPDATE videos SET views = views + 1 WHERE user_id = #{userId} AND video_id = #{videoId}")
         int addView(@Param("userId") long userId, @Param("videoId") long videoId);
 
-        @KeyRouted(table = "videos", user = "userId")
         @Select("SELECT video_id, user_id, title, duration_s, views, created_at FROM videos "
                 + "WHERE user_id = #{userId} ORDER BY views DESC, video_id LIMIT #{limit}")
         List<Video> topByAuthor(@Param("userId") long userId, @Param("limit") int limit);
@@ -115,12 +108,10 @@ public final class Mappers {
     }
 
     public interface FollowMapper {
-        @KeyRouted(table = "follows", user = "follower")
         @Insert("INSERT INTO follows (follower_id, followee_id, created_at) VALUES (#{follower}, #{followee}, #{at}) "
                 + "ON CONFLICT (follower_id, followee_id) DO NOTHING")
         int follow(@Param("follower") long follower, @Param("followee") long followee, @Param("at") OffsetDateTime at);
 
-        @KeyRouted(table = "follows", user = "follower")
         @Select("SELECT followee_id FROM follows WHERE follower_id = #{follower} ORDER BY followee_id")
         List<Long> following(@Param("follower") long follower);
     }
@@ -146,7 +137,6 @@ public final class Mappers {
         @Select("SELECT balance FROM wallets WHERE user_id = #{userId} FOR UPDATE")
         BigDecimal balanceForUpdate(@Param("userId") long userId);
 
-        @KeyRouted(table = "wallets", user = "userId")
         @Select("SELECT balance FROM wallets WHERE user_id = #{userId}")
         BigDecimal balance(@Param("userId") long userId);
 

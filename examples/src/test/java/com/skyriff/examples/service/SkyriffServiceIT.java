@@ -59,13 +59,34 @@ class SkyriffServiceIT {
     }
 
     @Test
-    void phase4Rules_hotSingleRowStatementsTakeTheKeyRoutedFastPath() {
+    void phase4Rules_serviceStatements_takeTheSingleShardPath_generatedIdInsertsToo() {
         String users = Mappers.UserMapper.class.getName() + ".";
         String videos = Mappers.VideoMapper.class.getName() + ".";
         String follows = Mappers.FollowMapper.class.getName() + ".";
-        assertThat(mybatis.keyRoutedStatements()).containsExactlyInAnyOrder(users + "findById",
-                users + "findByIdOnPrimary", users + "rename", videos + "addView", videos + "topByAuthor",
-                follows + "follow", follows + "following", Mappers.WalletMapper.class.getName() + ".balance");
+        String watches = Mappers.WatchMapper.class.getName() + ".";
+        String wallets = Mappers.WalletMapper.class.getName() + ".";
+        OffsetDateTime at = OffsetDateTime.now(CLOCK);
+        Map<String, Map<String, Object>> keyed = new java.util.LinkedHashMap<>();
+        keyed.put(users + "findById", Map.of("userId", 42L));
+        keyed.put(users + "findByIdOnPrimary", Map.of("userId", 42L));
+        keyed.put(users + "rename", Map.of("userId", 42L, "displayName", "x"));
+        keyed.put(videos + "addView", Map.of("userId", 42L, "videoId", 7L));
+        keyed.put(videos + "topByAuthor", Map.of("userId", 42L, "limit", 5));
+        keyed.put(follows + "following", Map.of("follower", 42L));
+        keyed.put(watches + "history", Map.of("userId", 42L, "from", at.minusMonths(2), "to", at, "limit", 20,
+                "offset", 0));
+        keyed.put(wallets + "balance", Map.of("userId", 42L));
+        keyed.put(wallets + "balanceForUpdate", Map.of("userId", 42L));
+        keyed.put(wallets + "setBalance", Map.of("userId", 42L, "balance", BigDecimal.ONE, "at", at));
+        keyed.put(watches + "record", Map.of("userId", 42L, "videoId", 7L, "watchedS", 30, "at", at));
+        keyed.put(wallets + "append", Map.of("userId", 42L, "amount", BigDecimal.ONE, "balanceAfter", BigDecimal.ONE,
+                "kind", "credit", "at", at));
+
+        keyed.forEach((id, args) -> assertThat(mybatis.route(id, args).path()).as(id)
+                .isEqualTo(com.skyriff.data.StatementRoute.Path.SINGLE_SHARD));
+        assertThat(mybatis.route(videos + "insert", new Mappers.NewVideo(42L, "t", 60, at)).path())
+                .as("an insert whose id the layer takes from ShardingSphere's key generator")
+                .isEqualTo(com.skyriff.data.StatementRoute.Path.SINGLE_SHARD);
     }
 
     @AfterAll

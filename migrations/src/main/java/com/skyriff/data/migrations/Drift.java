@@ -3,6 +3,7 @@ package com.skyriff.data.migrations;
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.TableSpec;
+import com.skyriff.data.rules.Topology;
 import com.skyriff.data.schema.Catalog;
 import com.skyriff.data.schema.PhysicalNames;
 import com.skyriff.data.schema.SqlLexer;
@@ -28,18 +29,18 @@ import java.util.Set;
 public final class Drift {
     static final String APPLICATION = "skyriff-drift";
 
-    private final Rules rules;
-    private final Clock clock;
+    /** The rules compiled as of the clock: nodes, each table's shards and its window's month tables. */
+    private final Topology topology;
     private final Progress progress;
 
-    private Drift(Rules rules, Clock clock, Progress progress) {
-        this.rules = rules;
-        this.clock = clock;
+    private Drift(Topology topology, Progress progress) {
+        this.topology = topology;
         this.progress = progress;
     }
 
+    /** Drift of the nodes of {@code rules} against the month windows as of {@code clock}. */
     public static Drift of(Rules rules, Clock clock, Progress progress) {
-        return new Drift(Objects.requireNonNull(rules, "rules"), Objects.requireNonNull(clock, "clock"),
+        return new Drift(Topology.compile(Objects.requireNonNull(rules, "rules"), Objects.requireNonNull(clock, "clock")),
                 Objects.requireNonNull(progress, "progress"));
     }
 
@@ -98,8 +99,8 @@ public final class Drift {
     }
 
     public Report check() {
-        List<PhysicalNode> nodes = rules.nodes();
-        List<TableSpec> tables = List.copyOf(rules.tables().values());
+        List<PhysicalNode> nodes = topology.nodes();
+        List<TableSpec> tables = topology.tables().stream().map(Topology.Table::spec).toList();
         Map<PhysicalNode, Catalog> catalogs = new LinkedHashMap<>();
         List<String> unreachable = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -117,7 +118,8 @@ public final class Drift {
         List<String> warnings = new ArrayList<>();
         int compared = 0;
         for (TableSpec t : tables) {
-            List<String> shards = rules.shardsOf(t);
+            Topology.Table compiled = topology.table(t.name());
+            List<String> shards = compiled.shards();
             PhysicalNode refNode = nodes.stream().filter(n -> n.primary() && n.shard().equals(shards.get(0)))
                     .findFirst().orElseThrow();
             Catalog refCatalog = catalogs.get(refNode);
@@ -131,7 +133,7 @@ public final class Drift {
             }
             references.put(t.name(), refNode.describe() + " " + t.name());
             warnings.addAll(uniquenessWarnings(t, ref));
-            Set<String> expected = new java.util.TreeSet<>(rules.physicalTables(t, clock));
+            Set<String> expected = new java.util.TreeSet<>(compiled.physicalTables());
             expected.add(t.name());
             for (Map.Entry<PhysicalNode, Catalog> e : catalogs.entrySet()) {
                 PhysicalNode node = e.getKey();

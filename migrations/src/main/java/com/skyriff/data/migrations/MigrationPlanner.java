@@ -1,10 +1,8 @@
 package com.skyriff.data.migrations;
 
-import com.skyriff.data.rules.Rules;
-import com.skyriff.data.rules.TableSpec;
+import com.skyriff.data.rules.Topology;
 import com.skyriff.data.schema.PhysicalNames;
 import com.skyriff.data.schema.StatementExpander;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,15 +16,18 @@ import java.util.stream.Collectors;
  * other statement runs once, unchanged. Thread-safe.
  */
 final class MigrationPlanner {
-    private final Rules rules;
-    private final Clock clock;
+    /** The rules compiled as of the migration's clock: each table's shards and its window's month tables. */
+    private final Topology topology;
     private final StatementExpander expander;
 
-    MigrationPlanner(Rules rules, Clock clock) {
-        this.rules = rules;
-        this.clock = clock;
-        this.expander = new StatementExpander(rules.tables().values().stream()
-                .filter(t -> t.strategy().byMonth()).map(TableSpec::name).collect(Collectors.toSet()));
+    MigrationPlanner(Topology topology) {
+        this.topology = topology;
+        this.expander = new StatementExpander(topology.tables().stream()
+                .filter(t -> t.strategy().byMonth()).map(Topology.Table::name).collect(Collectors.toSet()));
+    }
+
+    Topology topology() {
+        return topology;
     }
 
     StatementExpander expander() {
@@ -94,15 +95,15 @@ final class MigrationPlanner {
     /** The template first, then its month tables in month order. */
     List<String> targets(StatementExpander.Expansion e, String shard, Set<String> existing) {
         String logical = e.table();
-        TableSpec table = rules.tables().get(logical);
+        Topology.Table table = topology.table(logical);
         Set<String> months = new TreeSet<>();
         for (String t : existing) {
             if (PhysicalNames.isMonthTable(t, logical)) {
                 months.add(t);
             }
         }
-        if (e.createsTable() && rules.shardsOf(table).contains(shard)) {
-            months.addAll(rules.physicalTables(table, clock));
+        if (e.createsTable() && table.shards().contains(shard)) {
+            months.addAll(table.physicalTables());
         }
         List<String> out = new ArrayList<>();
         out.add(logical);

@@ -2,6 +2,7 @@ package com.skyriff.data.migrations;
 
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
+import com.skyriff.data.rules.Topology;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -34,14 +35,12 @@ import org.flywaydb.core.api.resolver.ResolvedMigration;
 public final class Migrator {
     static final String APPLICATION = "skyriff-migrate";
 
-    private final Rules rules;
     private final Path location;
     private final List<MigrationScript> scripts;
     private final Progress progress;
     private final MigrationPlanner planner;
 
     private Migrator(Builder b, List<MigrationScript> scripts, MigrationPlanner planner) {
-        this.rules = b.rules;
         this.location = b.location;
         this.scripts = scripts;
         this.progress = b.progress;
@@ -59,7 +58,7 @@ public final class Migrator {
 
     /** The primaries, in the order they are migrated. */
     public List<PhysicalNode> databases() {
-        return rules.nodes().stream().filter(PhysicalNode::primary).toList();
+        return planner.topology().nodes().stream().filter(PhysicalNode::primary).toList();
     }
 
     /**
@@ -233,7 +232,7 @@ public final class Migrator {
                         + "scripts(list) before build()");
             }
             List<MigrationScript> scripts = this.scripts != null ? sorted(this.scripts) : MigrationScript.load(location);
-            MigrationPlanner planner = new MigrationPlanner(rules, clock);
+            MigrationPlanner planner = new MigrationPlanner(Topology.compile(rules, clock));
             List<String> problems = new ArrayList<>();
             for (MigrationScript s : scripts) {
                 problems.addAll(planner.check(s));

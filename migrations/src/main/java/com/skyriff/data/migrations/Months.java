@@ -3,7 +3,7 @@ package com.skyriff.data.migrations;
 import com.skyriff.data.rules.MonthWindow;
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
-import com.skyriff.data.rules.TableSpec;
+import com.skyriff.data.rules.Topology;
 import com.skyriff.data.schema.Catalog;
 import com.skyriff.data.schema.MonthTableDdl;
 import com.skyriff.data.schema.PhysicalNames;
@@ -28,18 +28,22 @@ import java.util.TreeSet;
 public final class Months {
     static final String APPLICATION = "skyriff-months";
 
-    private final Rules rules;
+    /** The rules compiled as of {@link #clock}: nodes, each table's shards and month window. */
+    private final Topology topology;
+    /** What "now" is for {@link #ahead}. */
     private final Clock clock;
     private final Progress progress;
 
-    private Months(Rules rules, Clock clock, Progress progress) {
-        this.rules = rules;
+    private Months(Topology topology, Clock clock, Progress progress) {
+        this.topology = topology;
         this.clock = clock;
         this.progress = progress;
     }
 
+    /** The month tables of {@code rules} against the windows as of {@code clock}. */
     public static Months of(Rules rules, Clock clock, Progress progress) {
-        return new Months(Objects.requireNonNull(rules, "rules"), Objects.requireNonNull(clock, "clock"),
+        Objects.requireNonNull(clock, "clock");
+        return new Months(Topology.compile(Objects.requireNonNull(rules, "rules"), clock), clock,
                 Objects.requireNonNull(progress, "progress"));
     }
 
@@ -61,7 +65,7 @@ public final class Months {
 
     /** The month tables of every monthly table (or only {@code table}) on every shard that holds it. */
     public List<Status> status(String table) {
-        List<TableSpec> tables = monthlyTables(table);
+        List<Topology.Table> tables = monthlyTables(table);
         List<Status> out = new ArrayList<>();
         for (PhysicalNode node : primaries()) {
             List<String> names;
@@ -72,11 +76,11 @@ public final class Months {
                 names = List.of();
                 error = node.describe() + " - cannot read tables at " + node.spec().maskedUrl() + ": " + Jdbc.message(e);
             }
-            for (TableSpec t : tables) {
-                if (!rules.shardsOf(t).contains(node.shard())) {
+            for (Topology.Table t : tables) {
+                if (!t.shards().contains(node.shard())) {
                     continue;
                 }
-                MonthWindow window = rules.window(t, clock);
+                MonthWindow window = t.window();
                 Set<YearMonth> existing = new TreeSet<>();
                 for (String n : names) {
                     PhysicalNames.monthOf(n, t.name()).ifPresent(existing::add);
@@ -98,8 +102,8 @@ public final class Months {
         if (monthsAhead < 0) {
             throw new IllegalArgumentException("months --ahead is negative; was " + monthsAhead + ", expected 0 or more");
         }
-        List<TableSpec> tables = monthlyTables(table);
-        YearMonth now = YearMonth.now(clock.withZone(rules.monthZone()));
+        List<Topology.Table> tables = monthlyTables(table);
+        YearMonth now = YearMonth.now(clock.withZone(topology.monthZone()));
         List<SqlPlan.NodeWork> nodes = new ArrayList<>();
         List<PhysicalNode> primaries = primaries();
         for (int i = 0; i < primaries.size(); i++) {
@@ -110,19 +114,19 @@ public final class Months {
             try (Connection c = Jdbc.open(node, APPLICATION)) {
                 Set<String> names = new HashSet<>(Catalog.tableNames(c));
                 Catalog catalog = null;
-                for (TableSpec t : tables) {
-                    if (!rules.shardsOf(t).contains(node.shard())) {
+                for (Topology.Table t : tables) {
+                    if (!t.shards().contains(node.shard())) {
                         continue;
                     }
                     YearMonth last = now.plusMonths(monthsAhead);
-                    YearMonth windowLast = rules.window(t, clock).last();
+                    YearMonth windowLast = t.window().last();
                     if (windowLast.isAfter(last)) {
                         last = windowLast;
                     }
                     List<String> wanted = new ArrayList<>();
                     for (YearMonth m = now; !m.isAfter(last); m = m.plusMonths(1)) {
-                        if (!names.contains(t.monthTable(m))) {
-                            wanted.add(t.monthTable(m));
+                        if (!names.contains(t.spec().monthTable(m))) {
+                            wanted.add(t.spec().monthTable(m));
                         }
                     }
                     if (wanted.isEmpty()) {
@@ -157,10 +161,10 @@ public final class Months {
      *                                  start, or fail at runtime, without those months): raise {@code first-month} first
      */
     public SqlPlan dropBefore(YearMonth cutoff, String archiveSchema, String table) {
-        List<TableSpec> tables = monthlyTables(table);
+        List<Topology.Table> tables = monthlyTables(table);
         List<String> problems = new ArrayList<>();
-        for (TableSpec t : tables) {
-            MonthWindow w = rules.window(t, clock);
+        for (Topology.Table t : tables) {
+            MonthWindow w = t.window();
             if (cutoff.isAfter(w.first())) {
                 problems.add("tables." + t.name() + ".first-month is " + w.first() + ", inside the months --drop-before "
                         + cutoff + " would remove (window " + w + "); was " + w.first() + ", expected " + cutoff
@@ -179,7 +183,7 @@ public final class Months {
             String error = null;
             try (Connection c = Jdbc.open(node, APPLICATION)) {
                 List<String> names = Catalog.tableNames(c);
-                for (TableSpec t : tables) {
+                for (Topology.Table t : tables) {
                     for (String n : names) {
                         YearMonth m = PhysicalNames.monthOf(n, t.name()).orElse(null);
                         if (m != null && m.isBefore(cutoff)) {
@@ -257,15 +261,15 @@ public final class Months {
     }
 
     private List<PhysicalNode> primaries() {
-        return rules.nodes().stream().filter(PhysicalNode::primary).toList();
+        return topology.nodes().stream().filter(PhysicalNode::primary).toList();
     }
 
-    private List<TableSpec> monthlyTables(String table) {
-        List<TableSpec> monthly = rules.tables().values().stream().filter(t -> t.strategy().byMonth()).toList();
+    private List<Topology.Table> monthlyTables(String table) {
+        List<Topology.Table> monthly = topology.tables().stream().filter(t -> t.strategy().byMonth()).toList();
         if (table == null) {
             return monthly;
         }
-        List<String> names = monthly.stream().map(TableSpec::name).toList();
+        List<String> names = monthly.stream().map(Topology.Table::name).toList();
         if (!names.contains(table)) {
             throw new IllegalArgumentException("months --table is not a table split by month; was '" + table
                     + "', expected one of " + names);

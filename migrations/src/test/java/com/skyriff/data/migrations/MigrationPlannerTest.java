@@ -27,7 +27,7 @@ class MigrationPlannerTest {
             .table(TableSpec.month("audit", "at", YearMonth.of(2026, 11), 0))
             .clock(CLOCK).build();
 
-    final MigrationPlanner planner = new MigrationPlanner(RULES, CLOCK);
+    final MigrationPlanner planner = new MigrationPlanner(com.skyriff.data.rules.Topology.compile(RULES, CLOCK));
 
     static MigrationScript script(String sql) {
         return new MigrationScript("1", "test", "V1__test.sql", Path.of("V1__test.sql"), MigrationScript.checksum(sql), sql);

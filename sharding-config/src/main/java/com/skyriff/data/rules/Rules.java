@@ -166,11 +166,6 @@ public final class Rules {
         return Optional.ofNullable(sqlLog);
     }
 
-    /** The month window of a monthly table as of {@code clock}. */
-    public MonthWindow window(TableSpec table, Clock clock) {
-        return MonthWindow.of(table, clock, monthZone);
-    }
-
     /**
      * Every physical server, shard by shard, primary first. A shard without replicas has its primary registered
      * under the shard's own name; otherwise the shard's name is the read/write-splitting group.
@@ -185,22 +180,6 @@ public final class Rules {
             }
         }
         return out;
-    }
-
-    /** Shards a table has physical tables on. */
-    public List<String> shardsOf(TableSpec table) {
-        return switch (table.strategy()) {
-            case USER, USER_MONTH, BROADCAST -> shards.stream().map(ShardSpec::name).toList();
-            case MONTH, SINGLE -> List.of(defaultShard);
-        };
-    }
-
-    /** Physical table names of {@code table} on each of its shards as of {@code clock}. */
-    public List<String> physicalTables(TableSpec table, Clock clock) {
-        if (!table.strategy().byMonth()) {
-            return List.of(table.name());
-        }
-        return window(table, clock).months().stream().map(table::monthTable).toList();
     }
 
     @Override

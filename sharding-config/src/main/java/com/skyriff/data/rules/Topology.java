@@ -63,8 +63,12 @@ public final class Topology {
         this.nodes = rules.nodes();
         Map<String, Table> byName = new LinkedHashMap<>();
         for (TableSpec t : rules.tables().values()) {
-            byName.put(t.name().toLowerCase(Locale.ROOT), new Table(t, rules.shardsOf(t),
-                    t.strategy().byMonth() ? rules.window(t, clock) : null));
+            List<String> on = switch (t.strategy()) {
+                case USER, USER_MONTH, BROADCAST -> List.of(shardNames);
+                case MONTH, SINGLE -> List.of(rules.defaultShard());
+            };
+            byName.put(t.name().toLowerCase(Locale.ROOT), new Table(t, on,
+                    t.strategy().byMonth() ? MonthWindow.of(t, clock, zone) : null));
         }
         this.tables = Collections.unmodifiableMap(byName);
         this.tableList = List.copyOf(byName.values());
@@ -126,6 +130,11 @@ public final class Topology {
 
     public int bucketCount() {
         return shardOfBucket.length;
+    }
+
+    /** The shard index that owns {@code bucket} (0 .. {@link #bucketCount()} - 1). */
+    public int shardOfBucket(int bucket) {
+        return shardOfBucket[bucket];
     }
 
     public int bucketOf(long userId) {

@@ -70,12 +70,13 @@ class RulesReaderTest {
         assertThat(rules.loadBalancing()).isEqualTo(LoadBalancing.WEIGHT);
         assertThat(rules.workerId()).isEqualTo(7);
         assertThat(rules.tables().keySet()).containsExactly("users", "watch_event", "audit_log", "regions", "app_config");
-        assertThat(rules.physicalTables(rules.table("watch_event").orElseThrow(), NOV_2026))
+        Topology topology = Topology.compile(rules, NOV_2026);
+        assertThat(topology.table("watch_event").physicalTables())
                 .containsExactly("watch_event_202609", "watch_event_202610", "watch_event_202611", "watch_event_202612",
                         "watch_event_202701");
-        assertThat(rules.physicalTables(rules.table("audit_log").orElseThrow(), NOV_2026))
+        assertThat(topology.table("audit_log").physicalTables())
                 .containsExactly("audit_log_202601", "audit_log_202602", "audit_log_202603");
-        assertThat(rules.shardsOf(rules.table("audit_log").orElseThrow())).containsExactly("shard0");
+        assertThat(topology.table("audit_log").shards()).containsExactly("shard0");
         assertThat(rules.buckets().shardOfBucket(7)).isEqualTo("shard0");
         assertThat(rules.buckets().shardOfBucket(8)).isEqualTo("shard1");
     }

@@ -69,6 +69,10 @@ class TopologyTest {
         assertThat(topology.shardOf(userInBucket(7))).isZero();
         assertThat(topology.shardOf(userInBucket(8))).isEqualTo(1);
         assertThat(topology.shardOf(userInBucket(15))).isEqualTo(1);
+        assertThat(topology.shardOfBucket(0)).isZero();
+        assertThat(topology.shardOfBucket(7)).isZero();
+        assertThat(topology.shardOfBucket(8)).isEqualTo(1);
+        assertThat(topology.shardOfBucket(15)).isEqualTo(1);
     }
 
     @Test

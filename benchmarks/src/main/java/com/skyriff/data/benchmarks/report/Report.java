@@ -623,15 +623,16 @@ public final class Report {
     private void mixed() {
         md.append("## 6. Throughput: the demo's mixed workload, layer against its raw twin\n\n")
                 .append("The demo's operation mix, Zipf ids, each client thread in a closed loop, in one run on the same"
-                        + " data. `LAYER`: the reference service (MyBatis over the layer, `@KeyRouted` methods on the"
-                        + " fast path, no profile cache). `RAW`: its raw twin, the same operations, statements and keys"
-                        + " on plain HikariCP pools to the nodes the rules compute (bucket to shard, month table, the"
-                        + " replica for reads, the primary for writes). `LAYER_SS`: the fast path off (every statement"
-                        + " through ShardingSphere); `LAYER_CACHED`: the service as the demo runs it (fast path and"
-                        + " profile cache). Latency from JMH's sample mode; operations/s = threads / mean latency, ±"
-                        + " from the mean's 99.9 % interval. Every iteration starts from the seeded data. Ratios"
-                        + " divide `LAYER` by `RAW` at the same thread count; flatness is the change of operations/s"
-                        + " from the first to the last measured iteration (mean over forks).\n\n");
+                        + " data. `LAYER`: the reference service (MyBatis over the layer's plain data source, the"
+                        + " single-shard path on, no profile cache). `RAW`: its raw twin, the same operations,"
+                        + " statements and keys on plain HikariCP pools to the nodes the rules compute (bucket to"
+                        + " shard, month table, the replica for reads, the primary for writes). `LAYER_SS`: the rules'"
+                        + " `single-shard-path: false` (every statement through ShardingSphere); `LAYER_CACHED`: the"
+                        + " service as the demo runs it (the single-shard path and the profile cache). Latency from"
+                        + " JMH's sample mode; operations/s = threads / mean latency, ± from the mean's 99.9 %"
+                        + " interval. Every iteration starts from the seeded data. Ratios divide `LAYER` by `RAW` at"
+                        + " the same thread count; flatness is the change of operations/s from the first to the last"
+                        + " measured iteration (mean over forks).\n\n");
         md.append("| service | client threads | forks | operations/s | ± | mean ms | p50 ms | p99 ms | p99.9 ms |"
                         + " layer/raw ops/s | layer/raw p99 | first → last iteration |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
@@ -812,7 +813,7 @@ public final class Report {
                 any |= cpuRow("`" + service + "`", r.get(), r.get().threads() / r.get().seconds());
             }
         }
-        for (String source : List.of("PG_RAW", "PG_LAYER", "PG_KEYED", "CACHE_REDIS", "CACHE_BATCH16", "CACHE_NEAR")) {
+        for (String source : List.of("PG_RAW", "PG_LAYER", "CACHE_REDIS", "CACHE_BATCH16", "CACHE_NEAR")) {
             Optional<Run> r = results.find("CacheThroughputBenchmark", "source=" + source);
             if (r.isPresent()) {
                 any |= cpuRow("4b `" + source + "`", r.get(), r.get().score());

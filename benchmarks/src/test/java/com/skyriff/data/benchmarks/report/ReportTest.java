@@ -27,7 +27,7 @@ class ReportTest {
     static final String SAMPLE = "[" + String.join(",",
             run("PointReadBenchmark.pointRead", "avgt", 1, "\"access\":\"RAW\"", 100.0, "2.5", "us/op", ""),
             run("PointReadBenchmark.pointRead", "avgt", 1, "\"access\":\"LAYER\"", 250.0, "5.0", "us/op", ""),
-            run("PointReadBenchmark.pointRead", "avgt", 1, "\"access\":\"KEYED\"", 105.0, "\"NaN\"", "us/op", ""),
+            run("PointReadBenchmark.pointRead", "avgt", 1, "\"access\":\"SHARDINGSPHERE\"", 105.0, "\"NaN\"", "us/op", ""),
             run("CacheBenchmark.get", "avgt", 1, "\"read\":\"REDISSON\"", 0.2, "0.01", "ms/op", ""),
             run("CacheBenchmark.get", "avgt", 1, "\"read\":\"ENTITY\"", 210.0, "3", "us/op", ""),
             run("CacheBenchmark.get", "avgt", 1, "\"read\":\"NEAR\"", 1500.0, "3", "ns/op", ""),
@@ -42,14 +42,14 @@ class ReportTest {
 
         assertThat(md).contains("| LAYER | 250.0 | 5.000 | 2.50x |");
         // a variant beside RAW and LAYER is shown as it was measured, with no target of its own
-        assertThat(md).contains("| KEYED | 105.0 | n/a | 1.05x |");
+        assertThat(md).contains("| SHARDINGSPHERE | 105.0 | n/a | 1.05x |");
         assertThat(report.verdicts()).filteredOn(v -> v.target().startsWith("Point read layer / raw"))
                 .singleElement().satisfies(v -> {
                     assertThat(v.target()).endsWith("<= 1.05x");
                     assertThat(v.met()).isFalse();
                     assertThat(v.detail()).isEqualTo("missed by 138 % (2.50x vs 1.05x)");
                 });
-        assertThat(report.verdicts()).filteredOn(v -> v.target().contains("KEYED") || v.target().contains("key-routed"))
+        assertThat(report.verdicts()).filteredOn(v -> v.target().contains("SHARDINGSPHERE"))
                 .isEmpty();
     }
 
@@ -58,7 +58,7 @@ class ReportTest {
         String json = "[" + String.join(",",
                 run("PointReadBenchmark.pointRead", "avgt", 1, "\"access\":\"RAW\"", 100.0, "10", "us/op", ""),
                 run("PointReadBenchmark.pointRead", "avgt", 1, "\"access\":\"LAYER\"", 120.0, "10", "us/op", ""),
-                run("PointReadBenchmark.pointRead", "avgt", 1, "\"access\":\"KEYED\"", 200.0, "5", "us/op", ""))
+                run("PointReadBenchmark.pointRead", "avgt", 1, "\"access\":\"SHARDINGSPHERE\"", 200.0, "5", "us/op", ""))
                 + "]";
         Report report = new Report(Results.parse(json), List.of(), "run.json", "chart.svg");
 

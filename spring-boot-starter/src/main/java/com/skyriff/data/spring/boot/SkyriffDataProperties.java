@@ -26,8 +26,10 @@ public final class SkyriffDataProperties {
      * refused by PostgreSQL).
      */
     private final ReadOnlyTransactions readOnlyTransactions;
-    /** Whether {@code @KeyRouted} mapper methods take the key-routed fast path (off: everything via ShardingSphere). */
-    private final boolean keyRouted;
+    /** Why {@code skyriff.data.key-routed} (removed) is refused when set: the start of the start-up error. */
+    static final String REMOVED_KEY_ROUTED = "skyriff.data.key-routed was removed with @KeyRouted: a statement whose user"
+            + " id puts it on one shard now takes the single-shard path of the plain DataSource by itself (every"
+            + " mapper, no annotation)";
     /**
      * For Spring's {@code @Cacheable(sync = true)} over the layer's cache: the value type of each {@code cache.entities}
      * entry that Spring caching may use (entity name to fully qualified class name). Entities not listed are not
@@ -37,11 +39,17 @@ public final class SkyriffDataProperties {
 
     public SkyriffDataProperties(@DefaultValue("true") boolean enabled, String rules,
                                  @DefaultValue("replicas") ReadOnlyTransactions readOnlyTransactions,
-                                 @DefaultValue("true") boolean keyRouted, Map<String, Class<?>> springCache) {
+                                 Boolean keyRouted, Map<String, Class<?>> springCache) {
+        if (keyRouted != null) {
+            // refused rather than ignored: 'false' meant "everything through ShardingSphere", which this key no
+            // longer does; the rules file's switch does
+            throw new IllegalArgumentException(REMOVED_KEY_ROUTED + "; was '" + keyRouted + "', expected the property"
+                    + " unset (to send every statement through ShardingSphere, set single-shard-path: false in the"
+                    + " rules file)");
+        }
         this.enabled = enabled;
         this.rules = rules;
         this.readOnlyTransactions = readOnlyTransactions;
-        this.keyRouted = keyRouted;
         this.springCache = springCache == null ? Map.of() : Map.copyOf(springCache);
     }
 
@@ -55,10 +63,6 @@ public final class SkyriffDataProperties {
 
     public ReadOnlyTransactions getReadOnlyTransactions() {
         return readOnlyTransactions;
-    }
-
-    public boolean isKeyRouted() {
-        return keyRouted;
     }
 
     public Map<String, Class<?>> getSpringCache() {

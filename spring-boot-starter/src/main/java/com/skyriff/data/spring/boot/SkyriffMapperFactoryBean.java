@@ -6,8 +6,7 @@ import org.mybatis.spring.mapper.MapperFactoryBean;
 /**
  * mybatis-spring's {@link MapperFactoryBean} whose mapper carries the layer's features: the scanned mapper (Spring's
  * session and transaction handling unchanged) wrapped by {@link SkyriffMyBatis#mapper(Class, Object)} for
- * {@code @Cached}, {@code @Invalidates} and {@code @KeyRouted}; {@code @PrimaryOnly} is an interceptor of the
- * configuration. The starter puts this class on every mapper bean definition the scanners made. Thread-safe once
+ * {@code @Cached} and {@code @Invalidates}; {@code @PrimaryOnly} is an interceptor of the configuration. The starter puts this class on every mapper bean definition the scanners made. Thread-safe once
  * initialised.
  *
  * @param <T> the mapper interface

@@ -17,12 +17,12 @@ import org.springframework.context.annotation.Bean;
  * The layer's MyBatis features on the mappers mybatis-spring-boot-starter scans: its {@code SqlSessionFactory} (and
  * so {@code mybatis.*} properties, XML mappers, type handlers, interceptor beans) is used as is; the starter adds the
  * {@code @PrimaryOnly} interceptor to its configuration and turns every scanned {@code MapperFactoryBean} into a
- * {@link SkyriffMapperFactoryBean}, whose mapper adds {@code @Cached}, {@code @Invalidates} and {@code @KeyRouted}
- * around mybatis-spring's own (Spring's sessions and transactions unchanged).
+ * {@link SkyriffMapperFactoryBean}, whose mapper adds {@code @Cached} and {@code @Invalidates} around
+ * mybatis-spring's own (Spring's sessions and transactions unchanged).
  *
  * <p>Why a factory-bean swap and not a {@code ConfigurationCustomizer} or an interceptor alone: an interceptor sees
- * statements, not mapper methods with their annotations and arguments (cache ids, the user id of a key-routed call),
- * and a customizer runs before the scanned mappers are known.
+ * statements, not mapper methods with their annotations and arguments (cache ids), and a customizer runs before the
+ * scanned mappers are known.
  */
 @AutoConfiguration(after = {SkyriffDataAutoConfiguration.class, MybatisAutoConfiguration.class})
 @ConditionalOnClass({SqlSessionFactory.class, MapperFactoryBean.class, MybatisAutoConfiguration.class})
@@ -38,8 +38,8 @@ public class SkyriffMyBatisAutoConfiguration {
     @ConditionalOnBean(SqlSessionFactory.class)
     @ConditionalOnMissingBean(SkyriffMyBatis.class)
     public SkyriffMyBatis skyriffMyBatis(SkyriffData data, SqlSessionFactory factory, MapperBeans.MapperTypes types,
-                                         ObjectProvider<SkyriffCache> cache, SkyriffDataProperties properties) {
-        SkyriffMyBatis.Builder b = SkyriffMyBatis.builder(data).keyRouted(properties.isKeyRouted());
+                                         ObjectProvider<SkyriffCache> cache) {
+        SkyriffMyBatis.Builder b = SkyriffMyBatis.builder(data);
         types.types().forEach(b::mapper);
         cache.ifAvailable(b::cache);
         return b.buildOver(factory);

@@ -18,7 +18,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Spring's {@link DataSourceTransactionManager} over the layer's data source, made visible to the layer: each
  * transaction it begins is the thread's {@link Tx} ({@link Tx#attach}), so {@code Tx.afterCommit} and
  * {@code @Invalidates} run in Spring's after-commit phase (never on rollback), {@code data.inTransaction} blocks join
- * the Spring transaction, and the cache and the key-routed fast path step aside inside it. A {@code @Transactional}
+ * the Spring transaction, and the cache steps aside inside it. A {@code @Transactional}
  * method runs on the shard primaries (autocommit off: the layer pins every statement of a transaction to the
  * primaries). With {@link SkyriffDataProperties.ReadOnlyTransactions#REPLICAS} a new {@code @Transactional(readOnly =
  * true)} transaction is no database transaction: its connection stays in autocommit, so each statement reads a replica

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.skyriff.data.SkyriffData;
+import com.skyriff.data.StatementRoute;
 import com.skyriff.data.guard.RefusedStatementException;
 import com.skyriff.data.mybatis.SkyriffMyBatis;
 import com.skyriff.data.spring.boot.app.Server;
@@ -198,28 +199,27 @@ class SkyriffBootIT {
     }
 
     @Test
-    void keyRoutedMethod_scannedMapper_runsOnTheUsersNodeWithoutShardingSphere() {
+    void scannedMapper_keyedStatement_takesTheSingleShardPathToTheUsersReplica() {
         long a = 1011;
-        users.insert(a, "k1");
-        // a second user on the same shard and one on the other shard
-        long sameShard = 2000;
-        while (!shardOf(sameShard).name().equals(shardOf(a).name())) {
-            sameShard++;
-        }
         long otherShard = 3000;
         while (shardOf(otherShard).name().equals(shardOf(a).name())) {
             otherShard++;
         }
-        users.insert(sameShard, "k2");
+        users.insert(a, "k1");
         users.insert(otherShard, "k3");
         awaitReplicas();
-        assertThat(mybatis.keyRoutedStatements()).contains(UserMapper.class.getName() + ".countOthersOnShard");
-        String direct = TestTopology.query(shardOf(a).replicas().get(0),
-                "SELECT count(*) FROM users WHERE user_id <> ?", a);
-        assertThat(users.countOthersOnShard(a)).as("fast path: that shard's rows only, as the node itself counts")
-                .isEqualTo(Long.parseLong(direct));
+        String id = UserMapper.class.getName() + ".serverOf";
+
+        for (long u : new long[] {a, otherShard}) {
+            Server s = users.serverOf(u);
+
+            assertThat(mybatis.route(id, Map.of("userId", u)).path()).isEqualTo(StatementRoute.Path.SINGLE_SHARD);
+            assertThat(mybatis.route(id, Map.of("userId", u)).shard()).isEqualTo(shardOf(u).name());
+            assertThat(s.isReplica()).as("user %s", u).isTrue();
+            assertThat(s.getPort()).as("user %s", u).isEqualTo(shardOf(u).replicas().get(0).port());
+        }
         assertThatThrownBy(() -> jdbc.queryForObject("SELECT count(*) FROM users WHERE user_id <> ?", Long.class, a))
-                .as("the same SQL through ShardingSphere is refused by the guard")
+                .as("a statement no user id pins to one shard: the guard refuses it")
                 .hasRootCauseInstanceOf(RefusedStatementException.class);
     }
 
@@ -240,8 +240,11 @@ class SkyriffBootIT {
     }
 
     @Test
-    void meters_onBootsRegistry_poolsNodesAndCache() {
+    void meters_onBootsRegistry_poolsNodesAndCache() throws java.sql.SQLException {
         users.findById(1013);  // a cache miss at least
+        for (com.zaxxer.hikari.HikariDataSource pool : data.pools().values()) {
+            pool.getConnection().close();   // a pool registers its meters when it starts, at its first connection
+        }
         assertThat(registry.find("hikaricp.connections").gauges()).as("a HikariCP pool per node").hasSize(4);
         assertThat(registry.find("skyriff.node.up").gauges()).as("skyriff.node.up per node").hasSize(4);
         assertThat(registry.find("skyriff.replica.lag").timeGauges()).as("lag per replica").hasSize(2);

@@ -34,6 +34,17 @@ class SkyriffDataAutoConfigurationTest {
     }
 
     @Test
+    void properties_removedKeyRouted_contextFailsNamingTheKeyAndItsReplacement() {
+        for (String value : new String[] {"true", "false"}) {
+            runner.withPropertyValues("skyriff.data.rules=classpath:rules/bad.yaml", "skyriff.data.key-routed=" + value)
+                    .run(c -> assertThat(c).hasFailed()
+                    .getFailure().rootCause().hasMessage(SkyriffDataProperties.REMOVED_KEY_ROUTED + "; was '" + value
+                            + "', expected the property unset (to send every statement through ShardingSphere, set"
+                            + " single-shard-path: false in the rules file)"));
+        }
+    }
+
+    @Test
     void rulesLocation_plainPath_readAsAFile() {
         runner.withPropertyValues("skyriff.data.rules=src/test/resources/rules/bad.yaml").run(c -> assertThat(c)
                 .hasFailed().getFailure().rootCause().hasMessageContaining("bad.yaml: 2 problems"));

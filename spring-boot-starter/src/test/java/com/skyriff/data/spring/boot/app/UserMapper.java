@@ -2,7 +2,6 @@ package com.skyriff.data.spring.boot.app;
 
 import com.skyriff.data.mybatis.Cached;
 import com.skyriff.data.mybatis.Invalidates;
-import com.skyriff.data.mybatis.KeyRouted;
 import com.skyriff.data.mybatis.PrimaryOnly;
 import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Mapper;
@@ -31,12 +30,4 @@ public interface UserMapper {
     @PrimaryOnly
     @Select("SELECT pg_is_in_recovery() AS replica, inet_server_port() AS port FROM users WHERE user_id = #{userId}")
     Server serverOfPrimaryOnly(@Param("userId") long userId);
-
-    /**
-     * Has no shard-key equality: through ShardingSphere the guard refuses it; on the key-routed fast path it runs as
-     * written on the one node {@code userId} routes to, counting that shard's other rows only.
-     */
-    @KeyRouted(table = "users", user = "userId")
-    @Select("SELECT count(*) FROM users WHERE user_id <> #{userId}")
-    long countOthersOnShard(@Param("userId") long userId);
 }
