@@ -76,22 +76,28 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
         }
     }
 
-    /** Builds the first ShardingSphere data source; rolls over by itself if any table has a rolling month window. */
     /**
      * Starts the first generation on {@code topology} (compiled from the rules as of {@code clock}), with replicas
      * chosen by the health runtime registered under {@code runtimeKey} (null: none); {@code registry} (null: none)
-     * counts statements by path ({@code skyriff.statements}).
+     * counts statements by path ({@code skyriff.statements}). Rolls over by itself if any table has a rolling month
+     * window. Each step is marked in {@code phases}.
      */
     static MonthWindowRoller start(Topology topology, Map<String, HikariDataSource> pools, Clock clock,
                                    String runtimeKey, Function<ShardingSphereRules, DataSource> starter,
-                                   io.micrometer.core.instrument.MeterRegistry registry) throws SQLException {
+                                   io.micrometer.core.instrument.MeterRegistry registry, StartupPhases phases)
+            throws SQLException {
         Rules rules = topology.rules();
         MonthTables.prepare(topology, pools);
+        phases.mark("month tables");
         ShardingSphereRules compiled = ShardingSphereRules.compile(topology, runtimeKey);
         boolean rolling = rules.tables().values().stream()
                 .anyMatch(t -> t.strategy().byMonth() && t.lastMonth() == null);
         OneShardRouter.Plans plans = rules.singleShardPath() ? new OneShardRouter.Plans(rules, registry) : null;
-        return new MonthWindowRoller(rules, pools, clock, starter, runtimeKey, compiled, rolling, plans);
+        phases.mark("ShardingSphere rules");
+        MonthWindowRoller roller = new MonthWindowRoller(rules, pools, clock, starter, runtimeKey, compiled, rolling,
+                plans);
+        phases.mark("ShardingSphere start");
+        return roller;
     }
 
     /**
