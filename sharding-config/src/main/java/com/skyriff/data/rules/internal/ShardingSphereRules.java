@@ -182,36 +182,44 @@ public final class ShardingSphereRules {
 
     private static ReadwriteSplittingRuleConfiguration readwriteSplitting(Rules rules, String runtimeKey) {
         List<ReadwriteSplittingDataSourceGroupRuleConfiguration> groups = new ArrayList<>();
+        Map<String, AlgorithmConfiguration> balancers = new LinkedHashMap<>();
+        // ShardingSphere's own WEIGHT balancer checks that every data source it has a weight for is a read data
+        // source of the group it serves (as written): one per group, and bare read names
+        boolean plainWeight = runtimeKey == null && rules.loadBalancing() == LoadBalancing.WEIGHT;
         Properties weights = new Properties();
         for (ShardSpec s : rules.shards()) {
             if (s.replicas().isEmpty()) {
                 continue;
             }
-            // ShardingSphere evaluates each of these names as an inline expression: without <LITERAL> it compiles one
-            // Groovy script per name (about 1,000 more classes loaded at a cold start); the plain WEIGHT balancer's
-            // check compares its weight keys with the read names as written, so those stay bare
-            boolean literalReads = runtimeKey != null || rules.loadBalancing() != LoadBalancing.WEIGHT;
             List<String> reads = new ArrayList<>();
+            Properties groupWeights = new Properties();
             for (PhysicalNode n : rules.nodes()) {
                 if (n.shard().equals(s.name()) && !n.primary()) {
-                    reads.add(literalReads ? LITERAL + n.dataSourceName() : n.dataSourceName());
-                    weights.setProperty(n.dataSourceName(), Integer.toString(n.spec().weight()));
+                    // ShardingSphere evaluates each name as an inline expression: without <LITERAL> it compiles one
+                    // Groovy script per name (about 1,000 more classes loaded at a cold start)
+                    reads.add(plainWeight ? n.dataSourceName() : LITERAL + n.dataSourceName());
+                    groupWeights.setProperty(n.dataSourceName(), Integer.toString(n.spec().weight()));
                 }
             }
+            weights.putAll(groupWeights);
+            String balancer = plainWeight ? LOAD_BALANCER + "_" + s.name() : LOAD_BALANCER;
+            if (plainWeight) {
+                balancers.put(balancer, new AlgorithmConfiguration(LoadBalancing.WEIGHT.shardingSphereType(),
+                        groupWeights));
+            }
             groups.add(new ReadwriteSplittingDataSourceGroupRuleConfiguration(LITERAL + s.name(),
-                    LITERAL + s.primaryDataSourceName(), reads, TransactionalReadQueryStrategy.PRIMARY, LOAD_BALANCER));
+                    LITERAL + s.primaryDataSourceName(), reads, TransactionalReadQueryStrategy.PRIMARY, balancer));
         }
-        Properties lbProps = rules.loadBalancing() == LoadBalancing.WEIGHT ? weights : new Properties();
-        Map<String, AlgorithmConfiguration> balancers = new LinkedHashMap<>();
         if (runtimeKey != null) {
             Properties health = new Properties();
             health.setProperty(RUNTIME_PROP, runtimeKey);
             health.setProperty(POLICY_PROP, rules.loadBalancing().token());
             weights.forEach((ds, w) -> health.setProperty(WEIGHT_PROP_PREFIX + ds, (String) w));
             balancers.put(LOAD_BALANCER, new AlgorithmConfiguration(HEALTH_LOAD_BALANCER_TYPE, health));
-            return new ReadwriteSplittingRuleConfiguration(groups, balancers);
+        } else if (!plainWeight) {
+            balancers.put(LOAD_BALANCER, new AlgorithmConfiguration(rules.loadBalancing().shardingSphereType(),
+                    new Properties()));
         }
-        balancers.put(LOAD_BALANCER, new AlgorithmConfiguration(rules.loadBalancing().shardingSphereType(), lbProps));
         return new ReadwriteSplittingRuleConfiguration(groups, balancers);
     }
 }
