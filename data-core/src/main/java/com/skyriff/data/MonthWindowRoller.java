@@ -11,7 +11,9 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -76,22 +78,95 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
         }
     }
 
-    /** Builds the first ShardingSphere data source; rolls over by itself if any table has a rolling month window. */
     /**
      * Starts the first generation on {@code topology} (compiled from the rules as of {@code clock}), with replicas
      * chosen by the health runtime registered under {@code runtimeKey} (null: none); {@code registry} (null: none)
-     * counts statements by path ({@code skyriff.statements}).
+     * counts statements by path ({@code skyriff.statements}). Rolls over by itself if any table has a rolling month
+     * window. The month tables are checked (on another thread, while ShardingSphere starts) or, when the rules let
+     * the layer create them, created before ShardingSphere starts; a failed check is thrown as the sequential check
+     * threw it, whatever ShardingSphere did meanwhile. Each step is marked in {@code phases}.
      */
     static MonthWindowRoller start(Topology topology, Map<String, HikariDataSource> pools, Clock clock,
                                    String runtimeKey, Function<ShardingSphereRules, DataSource> starter,
-                                   io.micrometer.core.instrument.MeterRegistry registry) throws SQLException {
+                                   io.micrometer.core.instrument.MeterRegistry registry, StartupPhases phases)
+            throws SQLException {
         Rules rules = topology.rules();
-        MonthTables.prepare(topology, pools);
-        ShardingSphereRules compiled = ShardingSphereRules.compile(topology, runtimeKey);
-        boolean rolling = rules.tables().values().stream()
-                .anyMatch(t -> t.strategy().byMonth() && t.lastMonth() == null);
-        OneShardRouter.Plans plans = rules.singleShardPath() ? new OneShardRouter.Plans(rules, registry) : null;
-        return new MonthWindowRoller(rules, pools, clock, starter, runtimeKey, compiled, rolling, plans);
+        FutureTask<Void> check = new FutureTask<>(() -> {
+            MonthTables.prepare(topology, pools);
+            return null;
+        });
+        if (rules.createMissingMonths()) {
+            // ShardingSphere reads the tables' metadata at its start: the tables it may need are created first
+            check.run();
+            awaitCheck(check);
+            phases.mark("month tables");
+        } else {
+            // only reading the catalogs (mostly waiting on the primaries): beside ShardingSphere's start
+            Thread t = new Thread(check, rules.name() + "-month-check");
+            t.setDaemon(true);
+            t.start();
+        }
+        MonthWindowRoller roller = null;
+        RuntimeException failure = null;
+        try {
+            ShardingSphereRules compiled = ShardingSphereRules.compile(topology, runtimeKey);
+            boolean rolling = rules.tables().values().stream()
+                    .anyMatch(t -> t.strategy().byMonth() && t.lastMonth() == null);
+            OneShardRouter.Plans plans = rules.singleShardPath() ? new OneShardRouter.Plans(rules, registry) : null;
+            phases.mark("ShardingSphere rules");
+            roller = new MonthWindowRoller(rules, pools, clock, starter, runtimeKey, compiled, rolling, plans);
+            phases.mark("ShardingSphere start");
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        if (!rules.createMissingMonths()) {
+            try {
+                // a missing month table or an unreachable primary is reported as before, not as ShardingSphere's error
+                awaitCheck(check);
+                phases.mark("month tables (beside it)");
+            } catch (SQLException | RuntimeException e) {
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                closeAfterFailedCheck(roller);
+                throw e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return roller;
+    }
+
+    private static void awaitCheck(FutureTask<Void> check) throws SQLException {
+        try {
+            check.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SkyriffDataException("month tables: interrupted while checking the shard primaries", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException sql) {
+                throw sql;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new SkyriffDataException("month tables: " + cause, cause);
+        }
+    }
+
+    private static void closeAfterFailedCheck(MonthWindowRoller roller) {
+        if (roller != null) {
+            try {
+                roller.close();
+            } catch (Exception e) {
+                LOG.warn("closing ShardingSphere after a failed month-table check failed: {}", e.toString());
+            }
+        }
     }
 
     /**

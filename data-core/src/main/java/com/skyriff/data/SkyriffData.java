@@ -40,20 +40,25 @@ import org.apache.shardingsphere.mode.repository.standalone.StandalonePersistRep
  * }</pre>
  */
 public final class SkyriffData implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SkyriffData.class);
     private final Rules rules;
     private final DataSource dataSource;
     private final Map<String, HikariDataSource> pools;
     private final HealthRuntime health;
+    /** How long each step of build() took; null in pass-through mode. */
+    private final StartupPhases phases;
 
     private SkyriffData(Rules rules, DataSource dataSource, Map<String, HikariDataSource> pools) {
-        this(rules, dataSource, pools, null);
+        this(rules, dataSource, pools, null, null);
     }
 
-    private SkyriffData(Rules rules, DataSource dataSource, Map<String, HikariDataSource> pools, HealthRuntime health) {
+    private SkyriffData(Rules rules, DataSource dataSource, Map<String, HikariDataSource> pools, HealthRuntime health,
+                        StartupPhases phases) {
         this.rules = rules;
         this.dataSource = dataSource;
         this.pools = pools;
         this.health = health;
+        this.phases = phases;
     }
 
     public static Builder builder() {
@@ -189,6 +194,11 @@ public final class SkyriffData implements AutoCloseable {
                         new org.apache.shardingsphere.sql.parser.api.CacheOption(64, 1024));
     }
 
+    /** How long each step of {@link Builder#build()} took (the start-up measurement); null in pass-through mode. */
+    StartupPhases startupPhases() {
+        return phases;
+    }
+
     /** The HikariCP pool of every physical node, by ShardingSphere data-source name (e.g. {@code shard0_replica_0}). */
     public Map<String, HikariDataSource> pools() {
         return pools;
@@ -314,18 +324,22 @@ public final class SkyriffData implements AutoCloseable {
         }
 
         private SkyriffData buildFromRules() {
+            StartupPhases phases = new StartupPhases();
             Map<String, HikariDataSource> pools = new LinkedHashMap<>();
             HealthRuntime health = null;
             try {
                 for (PhysicalNode node : rules.nodes()) {
                     pools.put(node.dataSourceName(), NodePools.create(rules.name(), node, meterRegistry, rules.health()));
                 }
+                phases.mark("pools");
                 Map<String, HikariDataSource> live = pools;
                 // the first generation's topology: the health runtime, ShardingSphere and the router share it
                 Topology topology = Topology.compile(rules, clock);
+                phases.mark("topology");
                 health = HealthRuntime.create(topology, pools,
                         node -> NodePools.create(rules.name(), node, meterRegistry, rules.health()), live::put,
                         meterRegistry, rulesPath, clock);
+                phases.mark("health runtime");
                 Map<String, DataSource> storage = health.dataSources();
                 MonthWindowRoller ds = MonthWindowRoller.start(topology, pools, clock, health.key(), compiled -> {
                     try {
@@ -335,9 +349,11 @@ public final class SkyriffData implements AutoCloseable {
                         throw new SkyriffDataException(rules.name() + " - ShardingSphere failed to start: "
                                 + rootMessage(e), e);
                     }
-                }, meterRegistry);
+                }, meterRegistry, phases);
                 health.start();
-                return new SkyriffData(rules, ds, java.util.Collections.unmodifiableMap(pools), health);
+                phases.mark("health start");
+                LOG.debug("{} - built in {}", rules.name(), phases);
+                return new SkyriffData(rules, ds, java.util.Collections.unmodifiableMap(pools), health, phases);
             } catch (SQLException | RuntimeException e) {
                 if (health != null) {
                     health.close();

@@ -1,6 +1,7 @@
 package com.skyriff.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.skyriff.data.rules.NodeSpec;
 import com.skyriff.data.rules.Rules;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code create-missing-months: true} creates a month table with the statements {@code skyriff months --ahead} runs
- * (names a migration would give), and a month table another process creates at the same moment is kept.
+ * (names a migration would give), and a month table another process creates at the same moment is kept; the check
+ * (which runs while ShardingSphere starts) reports an unreachable primary as the sequential check did.
  */
 class MonthTablesIT {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-15T12:00:00Z"), ZoneOffset.UTC);
@@ -46,6 +48,21 @@ class MonthTablesIT {
                 .table(TableSpec.month("audit_log", "at", YearMonth.of(2026, 11), 0).withId("id"))
                 .clock(CLOCK)
                 .build();
+    }
+
+    @Test
+    void build_monthTablesOnAnUnreachablePrimary_failsWithTheMonthCheckMessageNotShardingSpheres() {
+        NodeSpec nowhere = NodeSpec.of("jdbc:postgresql://127.0.0.1:1/skyriff", "app", "hunter2");
+        Rules rules = Rules.builder().name("unreachable_it")
+                .shard(ShardSpec.of("shard0", nowhere))
+                .table(TableSpec.month("audit_log", "at", YearMonth.of(2026, 11), 0).withId("id"))
+                .clock(CLOCK)
+                .build();
+        assertThatThrownBy(() -> SkyriffData.builder().rules(rules).clock(CLOCK).build())
+                .isInstanceOf(SkyriffDataException.class)
+                .hasMessageStartingWith("shard0 primary - cannot check month tables at jdbc:postgresql://127.0.0.1:1/")
+                .hasMessageContaining("Connection to 127.0.0.1:1 refused")
+                .hasMessageNotContaining("hunter2");
     }
 
     @Test

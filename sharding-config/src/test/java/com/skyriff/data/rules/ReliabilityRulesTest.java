@@ -172,6 +172,15 @@ class ReliabilityRulesTest {
         var plain = ShardingSphereRules.compile(rules, NOV_2026).configurations().stream()
                 .filter(ReadwriteSplittingRuleConfiguration.class::isInstance)
                 .map(ReadwriteSplittingRuleConfiguration.class::cast).findFirst().orElseThrow();
-        assertThat(plain.getLoadBalancers().get(ShardingSphereRules.LOAD_BALANCER).getType()).isEqualTo("WEIGHT");
+        assertThat(plain.getDataSourceGroups()).allSatisfy(g -> {
+            var own = plain.getLoadBalancers().get(g.getLoadBalancerName());
+            assertThat(own.getType()).isEqualTo("WEIGHT");
+            // what ShardingSphere's rule checker does with it: every weighted data source is a read data source of
+            // the group (one balancer for all groups failed: "Target `shard1_replica_0` is required")
+            org.apache.shardingsphere.infra.spi.type.typed.TypedSPILoader.getService(
+                    org.apache.shardingsphere.infra.algorithm.loadbalancer.core.LoadBalanceAlgorithm.class,
+                    own.getType(), own.getProps()).check("skyriff", g.getReadDataSourceNames());
+            assertThat(own.getProps().stringPropertyNames()).containsExactlyInAnyOrderElementsOf(g.getReadDataSourceNames());
+        });
     }
 }

@@ -46,6 +46,13 @@ public final class ShardingSphereRules {
     public static final String POLICY_PROP = "policy";
     /** Balancer property prefix: {@code weight.<data source>} = the replica's weight. */
     public static final String WEIGHT_PROP_PREFIX = "weight.";
+    /**
+     * ShardingSphere property (not settable under {@code props:}): whether it builds, keeps and persists its own copy
+     * of PostgreSQL's {@code pg_catalog} and {@code information_schema} tables, from which it answered catalog
+     * queries (empty, or one node's). Off: about half of its cold start less; the layer refuses catalog statements
+     * ({@code SystemCatalog}), also those ShardingSphere's binder now fails on.
+     */
+    static final String SYSTEM_SCHEMA_METADATA = "system-schema-metadata-assembly-enabled";
     /** Algorithm property: the key of the {@link Topology} the algorithms adapt ({@link Topologies}). */
     static final String TOPOLOGY_PROP = "topology";
 
@@ -95,6 +102,7 @@ public final class ShardingSphereRules {
         out.add(new SingleRuleConfiguration(single, rules.defaultShard()));
         Properties props = new Properties();
         props.setProperty("worker-id", Integer.toString(rules.workerId()));
+        props.setProperty(SYSTEM_SCHEMA_METADATA, "false");
         props.putAll(rules.props());
         rules.sqlLog().ifPresent(log -> {
             props.setProperty("sql-show", Boolean.toString(log.sqlShow()));
@@ -182,32 +190,44 @@ public final class ShardingSphereRules {
 
     private static ReadwriteSplittingRuleConfiguration readwriteSplitting(Rules rules, String runtimeKey) {
         List<ReadwriteSplittingDataSourceGroupRuleConfiguration> groups = new ArrayList<>();
+        Map<String, AlgorithmConfiguration> balancers = new LinkedHashMap<>();
+        // ShardingSphere's own WEIGHT balancer checks that every data source it has a weight for is a read data
+        // source of the group it serves (as written): one per group, and bare read names
+        boolean plainWeight = runtimeKey == null && rules.loadBalancing() == LoadBalancing.WEIGHT;
         Properties weights = new Properties();
         for (ShardSpec s : rules.shards()) {
             if (s.replicas().isEmpty()) {
                 continue;
             }
             List<String> reads = new ArrayList<>();
+            Properties groupWeights = new Properties();
             for (PhysicalNode n : rules.nodes()) {
                 if (n.shard().equals(s.name()) && !n.primary()) {
-                    reads.add(n.dataSourceName());
-                    weights.setProperty(n.dataSourceName(), Integer.toString(n.spec().weight()));
+                    // ShardingSphere evaluates each name as an inline expression: without <LITERAL> it compiles one
+                    // Groovy script per name (about 1,000 more classes loaded at a cold start)
+                    reads.add(plainWeight ? n.dataSourceName() : LITERAL + n.dataSourceName());
+                    groupWeights.setProperty(n.dataSourceName(), Integer.toString(n.spec().weight()));
                 }
             }
-            groups.add(new ReadwriteSplittingDataSourceGroupRuleConfiguration(s.name(), s.primaryDataSourceName(),
-                    reads, TransactionalReadQueryStrategy.PRIMARY, LOAD_BALANCER));
+            weights.putAll(groupWeights);
+            String balancer = plainWeight ? LOAD_BALANCER + "_" + s.name() : LOAD_BALANCER;
+            if (plainWeight) {
+                balancers.put(balancer, new AlgorithmConfiguration(LoadBalancing.WEIGHT.shardingSphereType(),
+                        groupWeights));
+            }
+            groups.add(new ReadwriteSplittingDataSourceGroupRuleConfiguration(LITERAL + s.name(),
+                    LITERAL + s.primaryDataSourceName(), reads, TransactionalReadQueryStrategy.PRIMARY, balancer));
         }
-        Properties lbProps = rules.loadBalancing() == LoadBalancing.WEIGHT ? weights : new Properties();
-        Map<String, AlgorithmConfiguration> balancers = new LinkedHashMap<>();
         if (runtimeKey != null) {
             Properties health = new Properties();
             health.setProperty(RUNTIME_PROP, runtimeKey);
             health.setProperty(POLICY_PROP, rules.loadBalancing().token());
             weights.forEach((ds, w) -> health.setProperty(WEIGHT_PROP_PREFIX + ds, (String) w));
             balancers.put(LOAD_BALANCER, new AlgorithmConfiguration(HEALTH_LOAD_BALANCER_TYPE, health));
-            return new ReadwriteSplittingRuleConfiguration(groups, balancers);
+        } else if (!plainWeight) {
+            balancers.put(LOAD_BALANCER, new AlgorithmConfiguration(rules.loadBalancing().shardingSphereType(),
+                    new Properties()));
         }
-        balancers.put(LOAD_BALANCER, new AlgorithmConfiguration(rules.loadBalancing().shardingSphereType(), lbProps));
         return new ReadwriteSplittingRuleConfiguration(groups, balancers);
     }
 }

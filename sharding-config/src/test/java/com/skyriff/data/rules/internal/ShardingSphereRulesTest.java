@@ -14,6 +14,8 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.shardingsphere.infra.expr.core.InlineExpressionParserFactory;
+import org.apache.shardingsphere.readwritesplitting.config.ReadwriteSplittingRuleConfiguration;
+import org.apache.shardingsphere.readwritesplitting.config.rule.ReadwriteSplittingDataSourceGroupRuleConfiguration;
 import org.apache.shardingsphere.sharding.api.config.ShardingRuleConfiguration;
 import org.apache.shardingsphere.sharding.api.config.rule.ShardingTableRuleConfiguration;
 import org.junit.jupiter.api.Test;
@@ -48,5 +50,33 @@ class ShardingSphereRulesTest {
                         + "shard0.watch_event_202612,shard0.watch_event_202701,shard1.watch_event_202609,"
                         + "shard1.watch_event_202610,shard1.watch_event_202611,shard1.watch_event_202612,"
                         + "shard1.watch_event_202701");
+    }
+
+    @Test
+    void compile_readWriteGroups_areLiteralNamesThatShardingSphereEvaluatesToTheBareNames() {
+        Rules base = rules();
+        Rules.Builder b = Rules.builder().name("compile_test").bucketCount(64).clock(CLOCK);
+        for (ShardSpec s : base.shards()) {
+            b.shard(new ShardSpec(s.name(), s.primary(), List.of(NodeSpec.of(s.primary().url() + "r", "u", "")),
+                    null, s.buckets()));
+        }
+        base.tables().values().forEach(b::table);
+        ShardingSphereRules compiled = ShardingSphereRules.compile(b.build(), CLOCK, "compile_test#1");
+        ReadwriteSplittingRuleConfiguration rw = compiled.configurations().stream()
+                .filter(ReadwriteSplittingRuleConfiguration.class::isInstance)
+                .map(ReadwriteSplittingRuleConfiguration.class::cast).findFirst().orElseThrow();
+        assertThat(rw.getDataSourceGroups()).hasSize(2);
+        for (ReadwriteSplittingDataSourceGroupRuleConfiguration g : rw.getDataSourceGroups()) {
+            List<String> names = new java.util.ArrayList<>(List.of(g.getName(), g.getWriteDataSourceName()));
+            names.addAll(g.getReadDataSourceNames());
+            for (String name : names) {
+                assertThat(name).as("parsed as a plain name, not Groovy").startsWith("<LITERAL>");
+                assertThat(InlineExpressionParserFactory.newInstance(name).splitAndEvaluate())
+                        .containsExactly(name.substring("<LITERAL>".length()));
+            }
+            String shard = g.getName().substring("<LITERAL>".length());
+            assertThat(g.getWriteDataSourceName()).isEqualTo("<LITERAL>" + shard + "_primary");
+            assertThat(g.getReadDataSourceNames()).containsExactly("<LITERAL>" + shard + "_replica_0");
+        }
     }
 }
