@@ -9,11 +9,9 @@ import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.ShardSpec;
 import com.skyriff.data.rules.TableSpec;
 import com.skyriff.data.testkit.LocalTopology;
-import com.skyriff.data.testkit.PgNode;
 import com.skyriff.data.testkit.PgShard;
 import com.skyriff.data.testkit.TestDatabase;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -68,7 +66,7 @@ class WrappersIT {
         offDb = LocalTopology.shared().createDatabase("wrappers_off");
         for (TestDatabase db : List.of(onDb, offDb)) {
             for (PgShard s : db.shards()) {
-                exec(s.primary(), SCHEMA);
+                OneShardIT.exec(s.primary(), SCHEMA);
             }
         }
         on = SkyriffData.builder().rules(rules(onDb, true)).clock(CLOCK).build();
@@ -306,24 +304,13 @@ class WrappersIT {
                 .singleShardPath(singleShardPath);
         int i = 0;
         for (PgShard s : db.shards()) {
-            List<NodeSpec> replicas = s.replicas().stream().map(WrappersIT::node).toList();
-            b.shard(new ShardSpec(s.name(), node(s.primary()), replicas, null,
+            List<NodeSpec> replicas = s.replicas().stream().map(OneShardIT::node).toList();
+            b.shard(new ShardSpec(s.name(), OneShardIT.node(s.primary()), replicas, null,
                     List.of(BucketRange.of(i * 32, i * 32 + 31))));
             i++;
         }
         return b.table(TableSpec.user("users", "user_id"))
                 .table(TableSpec.user("videos", "user_id").withId("video_id"))
                 .build();
-    }
-
-    static NodeSpec node(PgNode n) {
-        return NodeSpec.of(n.jdbcUrl(), n.user(), n.password());
-    }
-
-    static void exec(PgNode node, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(node.jdbcUrl(), node.user(), node.password());
-             Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 }
