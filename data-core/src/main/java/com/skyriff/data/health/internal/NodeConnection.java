@@ -1,28 +1,17 @@
 package com.skyriff.data.health.internal;
 
-import java.sql.Array;
-import java.sql.Blob;
-import java.sql.CallableStatement;
-import java.sql.Clob;
+import com.skyriff.data.internal.ForwardingConnection;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.NClob;
 import java.sql.PreparedStatement;
-import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
-import java.sql.SQLWarning;
-import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import java.sql.Struct;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.Executor;
 
 /**
  * A node's pooled connection as ShardingSphere sees it (ShardingSphere keeps it for the life of the logical
- * connection). Every call goes straight to the pool's connection, and statements are wrapped in {@link NodeStatement}s
- * that only look at failures. Besides:
+ * connection). Every call goes straight to the pool's connection ({@link ForwardingConnection}), every failure passes
+ * {@link #failed}, and statements are wrapped in {@link NodeStatement}s and {@link NodePreparedStatement}s that only
+ * look at failures. Besides:
  * <ul>
  * <li>(Primaries) {@code commit}, {@code rollback} and {@code setAutoCommit(true)} tell the runtime that the calling
  * thread's transaction ended on this shard (read-your-writes and cross-shard write tracking), and a commit becomes a
@@ -45,13 +34,12 @@ import java.util.concurrent.Executor;
  * </ul>
  * Not thread-safe (a JDBC connection).
  */
-final class NodeConnection implements Connection {
+final class NodeConnection extends ForwardingConnection {
     private final NodeDataSource source;
     private final HealthRuntime runtime;
     private final NodeState state;
     private final int shard;
     private final boolean primary;
-    private Connection delegate;
     /** The node the current physical connection belongs to: a replica's connection may move to another node. */
     private NodeState physical;
     /** The current physical connection was closed by the pool (not lost with its node). */
@@ -69,7 +57,7 @@ final class NodeConnection implements Connection {
 
     NodeConnection(Connection delegate, NodeDataSource source, HealthRuntime runtime, NodeState state,
                    boolean autoCommit) {
-        this.delegate = delegate;
+        super(delegate);
         this.source = source;
         this.runtime = runtime;
         this.state = state;
@@ -302,12 +290,12 @@ final class NodeConnection implements Connection {
     }
 
     @Override
-    public void rollback(Savepoint a0) throws SQLException {
+    public void rollback(Savepoint savepoint) throws SQLException {
         if (lost != null) {
             throw lostError(transactionLost ? txLost() : "");
         }
         try {
-            delegate.rollback(a0);
+            delegate.rollback(savepoint);
         } catch (SQLException e) {
             throw failed(e, generation);
         }
@@ -368,111 +356,42 @@ final class NodeConnection implements Connection {
     }
 
     @Override
-    public void setReadOnly(boolean a0) throws SQLException {
+    public void setReadOnly(boolean readOnly) throws SQLException {
         if (lost == null) {
-            delegate.setReadOnly(a0);
+            delegate.setReadOnly(readOnly);
         }
-        readOnly = a0;
+        this.readOnly = readOnly;
     }
 
     @Override
-    public void setTransactionIsolation(int a0) throws SQLException {
+    public void setTransactionIsolation(int level) throws SQLException {
         if (lost == null) {
-            delegate.setTransactionIsolation(a0);
+            delegate.setTransactionIsolation(level);
         }
-        isolation = a0;
+        isolation = level;
     }
 
     // ---- statements ----
 
     @Override
-    public Statement createStatement() throws SQLException {
-        Connection c = live();
-        try {
-            return new NodeStatement(c.createStatement(), this, generation);
-        } catch (SQLException e) {
-            throw failed(e, generation);
-        }
+    protected SQLException translate(SQLException e) {
+        return failed(e, generation);
+    }
+
+    /** A new statement is made on the live physical connection: a lost one is replaced first. */
+    @Override
+    protected Connection forStatements() throws SQLException {
+        return live();
     }
 
     @Override
-    public Statement createStatement(int a0, int a1) throws SQLException {
-        Connection c = live();
-        try {
-            return new NodeStatement(c.createStatement(a0, a1), this, generation);
-        } catch (SQLException e) {
-            throw failed(e, generation);
-        }
+    protected Statement statement(Statement statement) {
+        return new NodeStatement(statement, this, generation);
     }
 
     @Override
-    public Statement createStatement(int a0, int a1, int a2) throws SQLException {
-        Connection c = live();
-        try {
-            return new NodeStatement(c.createStatement(a0, a1, a2), this, generation);
-        } catch (SQLException e) {
-            throw failed(e, generation);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String a0) throws SQLException {
-        Connection c = live();
-        try {
-            return new NodePreparedStatement(c.prepareStatement(a0), this, generation, primary ? null : a0);
-        } catch (SQLException e) {
-            throw failed(e, generation);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String a0, int a1, int a2) throws SQLException {
-        Connection c = live();
-        try {
-            return new NodePreparedStatement(c.prepareStatement(a0, a1, a2), this, generation, primary ? null : a0);
-        } catch (SQLException e) {
-            throw failed(e, generation);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String a0, int a1, int a2, int a3) throws SQLException {
-        Connection c = live();
-        try {
-            return new NodePreparedStatement(c.prepareStatement(a0, a1, a2, a3), this, generation, primary ? null : a0);
-        } catch (SQLException e) {
-            throw failed(e, generation);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String a0, int a1) throws SQLException {
-        Connection c = live();
-        try {
-            return new NodePreparedStatement(c.prepareStatement(a0, a1), this, generation, primary ? null : a0);
-        } catch (SQLException e) {
-            throw failed(e, generation);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String a0, int[] a1) throws SQLException {
-        Connection c = live();
-        try {
-            return new NodePreparedStatement(c.prepareStatement(a0, a1), this, generation, primary ? null : a0);
-        } catch (SQLException e) {
-            throw failed(e, generation);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String a0, String[] a1) throws SQLException {
-        Connection c = live();
-        try {
-            return new NodePreparedStatement(c.prepareStatement(a0, a1), this, generation, primary ? null : a0);
-        } catch (SQLException e) {
-            throw failed(e, generation);
-        }
+    protected PreparedStatement prepared(PreparedStatement statement, String sql) {
+        return new NodePreparedStatement(statement, this, generation, primary ? null : sql);
     }
 
     // ---- life cycle ----
@@ -490,184 +409,7 @@ final class NodeConnection implements Connection {
     }
 
     @Override
-    public boolean isValid(int a0) throws SQLException {
-        return lost == null && delegate.isValid(a0);
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || delegate.isWrapperFor(iface);
-    }
-
-    // ---- plain delegation ----
-
-    @Override
-    public CallableStatement prepareCall(String a0) throws SQLException {
-        return delegate.prepareCall(a0);
-    }
-
-    @Override
-    public String nativeSQL(String a0) throws SQLException {
-        return delegate.nativeSQL(a0);
-    }
-
-    @Override
-    public DatabaseMetaData getMetaData() throws SQLException {
-        return delegate.getMetaData();
-    }
-
-    @Override
-    public boolean isReadOnly() throws SQLException {
-        return delegate.isReadOnly();
-    }
-
-    @Override
-    public void setCatalog(String a0) throws SQLException {
-        delegate.setCatalog(a0);
-    }
-
-    @Override
-    public String getCatalog() throws SQLException {
-        return delegate.getCatalog();
-    }
-
-    @Override
-    public int getTransactionIsolation() throws SQLException {
-        return delegate.getTransactionIsolation();
-    }
-
-    @Override
-    public SQLWarning getWarnings() throws SQLException {
-        return delegate.getWarnings();
-    }
-
-    @Override
-    public void clearWarnings() throws SQLException {
-        delegate.clearWarnings();
-    }
-
-    @Override
-    public CallableStatement prepareCall(String a0, int a1, int a2) throws SQLException {
-        return delegate.prepareCall(a0, a1, a2);
-    }
-
-    @Override
-    public Map<String, Class<?>> getTypeMap() throws SQLException {
-        return delegate.getTypeMap();
-    }
-
-    @Override
-    public void setTypeMap(Map<String, Class<?>> a0) throws SQLException {
-        delegate.setTypeMap(a0);
-    }
-
-    @Override
-    public void setHoldability(int a0) throws SQLException {
-        delegate.setHoldability(a0);
-    }
-
-    @Override
-    public int getHoldability() throws SQLException {
-        return delegate.getHoldability();
-    }
-
-    @Override
-    public Savepoint setSavepoint() throws SQLException {
-        return delegate.setSavepoint();
-    }
-
-    @Override
-    public Savepoint setSavepoint(String a0) throws SQLException {
-        return delegate.setSavepoint(a0);
-    }
-
-    @Override
-    public void releaseSavepoint(Savepoint a0) throws SQLException {
-        delegate.releaseSavepoint(a0);
-    }
-
-    @Override
-    public CallableStatement prepareCall(String a0, int a1, int a2, int a3) throws SQLException {
-        return delegate.prepareCall(a0, a1, a2, a3);
-    }
-
-    @Override
-    public Clob createClob() throws SQLException {
-        return delegate.createClob();
-    }
-
-    @Override
-    public Blob createBlob() throws SQLException {
-        return delegate.createBlob();
-    }
-
-    @Override
-    public NClob createNClob() throws SQLException {
-        return delegate.createNClob();
-    }
-
-    @Override
-    public SQLXML createSQLXML() throws SQLException {
-        return delegate.createSQLXML();
-    }
-
-    @Override
-    public void setClientInfo(String a0, String a1) throws SQLClientInfoException {
-        delegate.setClientInfo(a0, a1);
-    }
-
-    @Override
-    public void setClientInfo(Properties a0) throws SQLClientInfoException {
-        delegate.setClientInfo(a0);
-    }
-
-    @Override
-    public String getClientInfo(String a0) throws SQLException {
-        return delegate.getClientInfo(a0);
-    }
-
-    @Override
-    public Properties getClientInfo() throws SQLException {
-        return delegate.getClientInfo();
-    }
-
-    @Override
-    public Array createArrayOf(String a0, Object[] a1) throws SQLException {
-        return delegate.createArrayOf(a0, a1);
-    }
-
-    @Override
-    public Struct createStruct(String a0, Object[] a1) throws SQLException {
-        return delegate.createStruct(a0, a1);
-    }
-
-    @Override
-    public void setSchema(String a0) throws SQLException {
-        delegate.setSchema(a0);
-    }
-
-    @Override
-    public String getSchema() throws SQLException {
-        return delegate.getSchema();
-    }
-
-    @Override
-    public void abort(Executor a0) throws SQLException {
-        delegate.abort(a0);
-    }
-
-    @Override
-    public void setNetworkTimeout(Executor a0, int a1) throws SQLException {
-        delegate.setNetworkTimeout(a0, a1);
-    }
-
-    @Override
-    public int getNetworkTimeout() throws SQLException {
-        return delegate.getNetworkTimeout();
+    public boolean isValid(int timeout) throws SQLException {
+        return lost == null && delegate.isValid(timeout);
     }
 }

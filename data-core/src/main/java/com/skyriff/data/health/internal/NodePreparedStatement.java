@@ -1,41 +1,32 @@
 package com.skyriff.data.health.internal;
 
-import java.io.InputStream;
-import java.io.Reader;
+import com.skyriff.data.internal.ForwardingPreparedStatement;
 import java.math.BigDecimal;
-import java.net.URL;
-import java.sql.Array;
-import java.sql.Blob;
-import java.sql.Clob;
-import java.sql.Connection;
 import java.sql.Date;
-import java.sql.NClob;
-import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
-import java.sql.Ref;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.RowId;
 import java.sql.SQLException;
-import java.sql.SQLType;
-import java.sql.SQLXML;
+import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Timestamp;
-import java.util.Calendar;
+import java.sql.Types;
+import java.util.Arrays;
 
 /**
  * A prepared statement on a node's {@link NodeConnection}; see {@link NodeStatement}. On a replica it keeps the SQL
  * and the parameters bound with {@code setObject} / {@code setNull} (what ShardingSphere binds) or a scalar setter
  * ({@code setLong}, {@code setString}, {@code setTimestamp}, ...: what the single-shard path binds; replayed with
  * {@code setObject}, which pgjdbc maps back to the same setter), so that a read that fails there can be prepared and
- * run once more elsewhere; a statement bound with another setter (streams, calendars, typed setObject) is not retried.
- * Not thread-safe.
+ * run once more elsewhere; a statement bound with another setter (streams, calendars, typed setObject: the
+ * {@link #otherValues()} of {@link ForwardingPreparedStatement}) is not retried. Not thread-safe.
  */
-final class NodePreparedStatement extends NodeStatement implements PreparedStatement {
+final class NodePreparedStatement extends ForwardingPreparedStatement {
     private static final Object NULL = new Object();
-    private final PreparedStatement prepared;
+    private final int generation;
     /** The SQL, on a replica only (null on a primary: no retry, nothing recorded). */
     private final String sql;
+    /** The retry of a read that failed on a replica; null until one happened. */
+    private ReadRetry retry;
     /** Recorded values by index - 1 ({@link #NULL} for setNull or a null value), on a replica. */
     private Object[] params;
     private int[] nullTypes;
@@ -45,9 +36,13 @@ final class NodePreparedStatement extends NodeStatement implements PreparedState
     private boolean unrecorded;
 
     NodePreparedStatement(PreparedStatement delegate, NodeConnection owner, int generation, String sql) {
-        super(delegate, owner, generation);
-        this.prepared = delegate;
+        super(delegate, owner);
+        this.generation = generation;
         this.sql = sql;
+    }
+
+    private NodeConnection owner() {
+        return (NodeConnection) connection;
     }
 
     private void record(int index, Object value, int nullType) {
@@ -55,19 +50,18 @@ final class NodePreparedStatement extends NodeStatement implements PreparedState
             return;
         }
         if (params == null || params.length < index) {
-            params = java.util.Arrays.copyOf(params == null ? new Object[0] : params, Math.max(index, 8));
-            nullTypes = java.util.Arrays.copyOf(nullTypes == null ? new int[0] : nullTypes, params.length);
+            params = Arrays.copyOf(params == null ? new Object[0] : params, Math.max(index, 8));
+            nullTypes = Arrays.copyOf(nullTypes == null ? new int[0] : nullTypes, params.length);
         }
         params[index - 1] = value == null ? NULL : value;
-        nullTypes[index - 1] = value == null && nullType == 0 ? java.sql.Types.OTHER : nullType;
+        nullTypes[index - 1] = value == null && nullType == 0 ? Types.OTHER : nullType;
         count = Math.max(count, index);
     }
 
     /** The read prepared again elsewhere, with the recorded parameters, after it failed here with {@code cause}. */
     private PreparedStatement retryPrepared(SQLException cause) throws SQLException {
-        Connection c = retryConnection(cause);
-        PreparedStatement ps = c.prepareStatement(sql);
-        retried = ps;
+        retry = ReadRetry.prepared(owner(), cause, sql);
+        PreparedStatement ps = (PreparedStatement) retry.statement;
         for (int i = 0; i < count; i++) {
             Object v = params[i];
             if (v == NULL) {
@@ -84,12 +78,34 @@ final class NodePreparedStatement extends NodeStatement implements PreparedState
     }
 
     @Override
+    protected SQLException translate(SQLException e) {
+        return owner().failed(e, generation);
+    }
+
+    @Override
+    protected Statement current() {
+        ReadRetry r = retry;
+        return r != null ? r.statement : delegate;
+    }
+
+    @Override
+    public boolean isClosed() throws SQLException {
+        return owner().stale(generation) || super.isClosed();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        retry = ReadRetry.close(retry);
+        super.close();
+    }
+
+    @Override
     public ResultSet executeQuery() throws SQLException {
+        retry = ReadRetry.close(retry);
         try {
-            closeRetried();
             return prepared.executeQuery();
         } catch (SQLException e) {
-            SQLException f = failedOrRetry(e, retryAllowed());
+            SQLException f = ReadRetry.failedOrRetry(owner(), generation, e, retryAllowed());
             if (f != null) {
                 throw f;
             }
@@ -98,143 +114,12 @@ final class NodePreparedStatement extends NodeStatement implements PreparedState
     }
 
     @Override
-    public int executeUpdate() throws SQLException {
-        try {
-            return prepared.executeUpdate();
-        } catch (SQLException e) {
-            throw owner.failed(e, generation);
-        }
-    }
-
-    @Override
-    public void setNull(int a0, int a1) throws SQLException {
-        record(a0, NULL, a1);
-        prepared.setNull(a0, a1);
-    }
-
-    @Override
-    public void setBoolean(int a0, boolean a1) throws SQLException {
-        record(a0, a1, java.sql.Types.BOOLEAN);
-        prepared.setBoolean(a0, a1);
-    }
-
-    @Override
-    public void setByte(int a0, byte a1) throws SQLException {
-        record(a0, a1, java.sql.Types.TINYINT);
-        prepared.setByte(a0, a1);
-    }
-
-    @Override
-    public void setShort(int a0, short a1) throws SQLException {
-        record(a0, a1, java.sql.Types.SMALLINT);
-        prepared.setShort(a0, a1);
-    }
-
-    @Override
-    public void setInt(int a0, int a1) throws SQLException {
-        record(a0, a1, java.sql.Types.INTEGER);
-        prepared.setInt(a0, a1);
-    }
-
-    @Override
-    public void setLong(int a0, long a1) throws SQLException {
-        record(a0, a1, java.sql.Types.BIGINT);
-        prepared.setLong(a0, a1);
-    }
-
-    @Override
-    public void setFloat(int a0, float a1) throws SQLException {
-        record(a0, a1, java.sql.Types.REAL);
-        prepared.setFloat(a0, a1);
-    }
-
-    @Override
-    public void setDouble(int a0, double a1) throws SQLException {
-        record(a0, a1, java.sql.Types.DOUBLE);
-        prepared.setDouble(a0, a1);
-    }
-
-    @Override
-    public void setBigDecimal(int a0, BigDecimal a1) throws SQLException {
-        record(a0, a1, java.sql.Types.NUMERIC);
-        prepared.setBigDecimal(a0, a1);
-    }
-
-    @Override
-    public void setString(int a0, String a1) throws SQLException {
-        record(a0, a1, java.sql.Types.VARCHAR);
-        prepared.setString(a0, a1);
-    }
-
-    @Override
-    public void setBytes(int a0, byte[] a1) throws SQLException {
-        record(a0, a1, java.sql.Types.BINARY);
-        prepared.setBytes(a0, a1);
-    }
-
-    @Override
-    public void setDate(int a0, Date a1) throws SQLException {
-        record(a0, a1, java.sql.Types.DATE);
-        prepared.setDate(a0, a1);
-    }
-
-    @Override
-    public void setTime(int a0, Time a1) throws SQLException {
-        record(a0, a1, java.sql.Types.TIME);
-        prepared.setTime(a0, a1);
-    }
-
-    @Override
-    public void setTimestamp(int a0, Timestamp a1) throws SQLException {
-        record(a0, a1, java.sql.Types.TIMESTAMP);
-        prepared.setTimestamp(a0, a1);
-    }
-
-    @Override
-    public void setAsciiStream(int a0, InputStream a1, int a2) throws SQLException {
-        unrecorded = true;
-        prepared.setAsciiStream(a0, a1, a2);
-    }
-
-    @Override
-    @Deprecated
-    public void setUnicodeStream(int a0, InputStream a1, int a2) throws SQLException {
-        unrecorded = true;
-        prepared.setUnicodeStream(a0, a1, a2);
-    }
-
-    @Override
-    public void setBinaryStream(int a0, InputStream a1, int a2) throws SQLException {
-        unrecorded = true;
-        prepared.setBinaryStream(a0, a1, a2);
-    }
-
-    @Override
-    public void clearParameters() throws SQLException {
-        prepared.clearParameters();
-        count = 0;
-        unrecorded = false;
-    }
-
-    @Override
-    public void setObject(int a0, Object a1, int a2) throws SQLException {
-        unrecorded = true;
-        prepared.setObject(a0, a1, a2);
-    }
-
-    @Override
-    public void setObject(int a0, Object a1) throws SQLException {
-        record(a0, a1, 0);
-        prepared.setObject(a0, a1);
-    }
-
-    @Override
     public boolean execute() throws SQLException {
+        retry = ReadRetry.close(retry);
         try {
-            closeRetried();
             return prepared.execute();
         } catch (SQLException e) {
-            SQLException f = failedOrRetry(e, retryAllowed());
+            SQLException f = ReadRetry.failedOrRetry(owner(), generation, e, retryAllowed());
             if (f != null) {
                 throw f;
             }
@@ -242,214 +127,108 @@ final class NodePreparedStatement extends NodeStatement implements PreparedState
         }
     }
 
+    // ---- parameters: plain values are recorded (on a replica); any other value makes the statement not retried ----
 
     @Override
-    public void addBatch() throws SQLException {
-        prepared.addBatch();
-    }
-
-    @Override
-    public void setCharacterStream(int a0, Reader a1, int a2) throws SQLException {
+    protected PreparedStatement otherValues() {
         unrecorded = true;
-        prepared.setCharacterStream(a0, a1, a2);
+        return prepared;
     }
 
     @Override
-    public void setRef(int a0, Ref a1) throws SQLException {
-        unrecorded = true;
-        prepared.setRef(a0, a1);
+    public void clearParameters() throws SQLException {
+        super.clearParameters();
+        count = 0;
+        unrecorded = false;
     }
 
     @Override
-    public void setBlob(int a0, Blob a1) throws SQLException {
-        unrecorded = true;
-        prepared.setBlob(a0, a1);
+    public void setNull(int parameterIndex, int sqlType) throws SQLException {
+        record(parameterIndex, NULL, sqlType);
+        super.setNull(parameterIndex, sqlType);
     }
 
     @Override
-    public void setClob(int a0, Clob a1) throws SQLException {
-        unrecorded = true;
-        prepared.setClob(a0, a1);
+    public void setBoolean(int parameterIndex, boolean x) throws SQLException {
+        record(parameterIndex, x, Types.BOOLEAN);
+        super.setBoolean(parameterIndex, x);
     }
 
     @Override
-    public void setArray(int a0, Array a1) throws SQLException {
-        unrecorded = true;
-        prepared.setArray(a0, a1);
+    public void setByte(int parameterIndex, byte x) throws SQLException {
+        record(parameterIndex, x, Types.TINYINT);
+        super.setByte(parameterIndex, x);
     }
 
     @Override
-    public ResultSetMetaData getMetaData() throws SQLException {
-        return prepared.getMetaData();
+    public void setShort(int parameterIndex, short x) throws SQLException {
+        record(parameterIndex, x, Types.SMALLINT);
+        super.setShort(parameterIndex, x);
     }
 
     @Override
-    public void setDate(int a0, Date a1, Calendar a2) throws SQLException {
-        unrecorded = true;
-        prepared.setDate(a0, a1, a2);
+    public void setInt(int parameterIndex, int x) throws SQLException {
+        record(parameterIndex, x, Types.INTEGER);
+        super.setInt(parameterIndex, x);
     }
 
     @Override
-    public void setTime(int a0, Time a1, Calendar a2) throws SQLException {
-        unrecorded = true;
-        prepared.setTime(a0, a1, a2);
+    public void setLong(int parameterIndex, long x) throws SQLException {
+        record(parameterIndex, x, Types.BIGINT);
+        super.setLong(parameterIndex, x);
     }
 
     @Override
-    public void setTimestamp(int a0, Timestamp a1, Calendar a2) throws SQLException {
-        unrecorded = true;
-        prepared.setTimestamp(a0, a1, a2);
+    public void setFloat(int parameterIndex, float x) throws SQLException {
+        record(parameterIndex, x, Types.REAL);
+        super.setFloat(parameterIndex, x);
     }
 
     @Override
-    public void setNull(int a0, int a1, String a2) throws SQLException {
-        unrecorded = true;
-        prepared.setNull(a0, a1, a2);
+    public void setDouble(int parameterIndex, double x) throws SQLException {
+        record(parameterIndex, x, Types.DOUBLE);
+        super.setDouble(parameterIndex, x);
     }
 
     @Override
-    public void setURL(int a0, URL a1) throws SQLException {
-        unrecorded = true;
-        prepared.setURL(a0, a1);
+    public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException {
+        record(parameterIndex, x, Types.NUMERIC);
+        super.setBigDecimal(parameterIndex, x);
     }
 
     @Override
-    public ParameterMetaData getParameterMetaData() throws SQLException {
-        return prepared.getParameterMetaData();
+    public void setString(int parameterIndex, String x) throws SQLException {
+        record(parameterIndex, x, Types.VARCHAR);
+        super.setString(parameterIndex, x);
     }
 
     @Override
-    public void setRowId(int a0, RowId a1) throws SQLException {
-        unrecorded = true;
-        prepared.setRowId(a0, a1);
+    public void setBytes(int parameterIndex, byte[] x) throws SQLException {
+        record(parameterIndex, x, Types.BINARY);
+        super.setBytes(parameterIndex, x);
     }
 
     @Override
-    public void setNString(int a0, String a1) throws SQLException {
-        unrecorded = true;
-        prepared.setNString(a0, a1);
+    public void setDate(int parameterIndex, Date x) throws SQLException {
+        record(parameterIndex, x, Types.DATE);
+        super.setDate(parameterIndex, x);
     }
 
     @Override
-    public void setNCharacterStream(int a0, Reader a1, long a2) throws SQLException {
-        unrecorded = true;
-        prepared.setNCharacterStream(a0, a1, a2);
+    public void setTime(int parameterIndex, Time x) throws SQLException {
+        record(parameterIndex, x, Types.TIME);
+        super.setTime(parameterIndex, x);
     }
 
     @Override
-    public void setNClob(int a0, NClob a1) throws SQLException {
-        unrecorded = true;
-        prepared.setNClob(a0, a1);
+    public void setTimestamp(int parameterIndex, Timestamp x) throws SQLException {
+        record(parameterIndex, x, Types.TIMESTAMP);
+        super.setTimestamp(parameterIndex, x);
     }
 
     @Override
-    public void setClob(int a0, Reader a1, long a2) throws SQLException {
-        unrecorded = true;
-        prepared.setClob(a0, a1, a2);
-    }
-
-    @Override
-    public void setBlob(int a0, InputStream a1, long a2) throws SQLException {
-        unrecorded = true;
-        prepared.setBlob(a0, a1, a2);
-    }
-
-    @Override
-    public void setNClob(int a0, Reader a1, long a2) throws SQLException {
-        unrecorded = true;
-        prepared.setNClob(a0, a1, a2);
-    }
-
-    @Override
-    public void setSQLXML(int a0, SQLXML a1) throws SQLException {
-        unrecorded = true;
-        prepared.setSQLXML(a0, a1);
-    }
-
-    @Override
-    public void setObject(int a0, Object a1, int a2, int a3) throws SQLException {
-        unrecorded = true;
-        prepared.setObject(a0, a1, a2, a3);
-    }
-
-    @Override
-    public void setAsciiStream(int a0, InputStream a1, long a2) throws SQLException {
-        unrecorded = true;
-        prepared.setAsciiStream(a0, a1, a2);
-    }
-
-    @Override
-    public void setBinaryStream(int a0, InputStream a1, long a2) throws SQLException {
-        unrecorded = true;
-        prepared.setBinaryStream(a0, a1, a2);
-    }
-
-    @Override
-    public void setCharacterStream(int a0, Reader a1, long a2) throws SQLException {
-        unrecorded = true;
-        prepared.setCharacterStream(a0, a1, a2);
-    }
-
-    @Override
-    public void setAsciiStream(int a0, InputStream a1) throws SQLException {
-        unrecorded = true;
-        prepared.setAsciiStream(a0, a1);
-    }
-
-    @Override
-    public void setBinaryStream(int a0, InputStream a1) throws SQLException {
-        unrecorded = true;
-        prepared.setBinaryStream(a0, a1);
-    }
-
-    @Override
-    public void setCharacterStream(int a0, Reader a1) throws SQLException {
-        unrecorded = true;
-        prepared.setCharacterStream(a0, a1);
-    }
-
-    @Override
-    public void setNCharacterStream(int a0, Reader a1) throws SQLException {
-        unrecorded = true;
-        prepared.setNCharacterStream(a0, a1);
-    }
-
-    @Override
-    public void setClob(int a0, Reader a1) throws SQLException {
-        unrecorded = true;
-        prepared.setClob(a0, a1);
-    }
-
-    @Override
-    public void setBlob(int a0, InputStream a1) throws SQLException {
-        unrecorded = true;
-        prepared.setBlob(a0, a1);
-    }
-
-    @Override
-    public void setNClob(int a0, Reader a1) throws SQLException {
-        unrecorded = true;
-        prepared.setNClob(a0, a1);
-    }
-
-    @Override
-    public void setObject(int a0, Object a1, SQLType a2, int a3) throws SQLException {
-        unrecorded = true;
-        prepared.setObject(a0, a1, a2, a3);
-    }
-
-    @Override
-    public void setObject(int a0, Object a1, SQLType a2) throws SQLException {
-        unrecorded = true;
-        prepared.setObject(a0, a1, a2);
-    }
-
-    @Override
-    public long executeLargeUpdate() throws SQLException {
-        try {
-            return prepared.executeLargeUpdate();
-        } catch (SQLException e) {
-            throw owner.failed(e, generation);
-        }
+    public void setObject(int parameterIndex, Object x) throws SQLException {
+        record(parameterIndex, x, 0);
+        super.setObject(parameterIndex, x);
     }
 }
