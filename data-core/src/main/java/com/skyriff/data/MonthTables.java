@@ -75,8 +75,11 @@ final class MonthTables {
         }
     }
 
-    /** The failure of the first primary (in node order) that failed, as the sequential check would have thrown it. */
-    private static List<String> await(Future<List<String>> check) throws SQLException {
+    /**
+     * The result of a month-table check run on another thread, or its failure as the check itself would have thrown
+     * it (for the per-primary checks: the first primary in node order that failed).
+     */
+    static <T> T await(Future<T> check) throws SQLException {
         try {
             return check.get();
         } catch (InterruptedException e) {

@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
@@ -98,7 +97,7 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
         if (rules.createMissingMonths()) {
             // ShardingSphere reads the tables' metadata at its start: the tables it may need are created first
             check.run();
-            awaitCheck(check);
+            MonthTables.await(check);
             phases.mark("month tables");
         } else {
             // only reading the catalogs (mostly waiting on the primaries): beside ShardingSphere's start
@@ -122,7 +121,7 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
         if (!rules.createMissingMonths()) {
             try {
                 // a missing month table or an unreachable primary is reported as before, not as ShardingSphere's error
-                awaitCheck(check);
+                MonthTables.await(check);
                 phases.mark("month tables (beside it)");
             } catch (SQLException | RuntimeException e) {
                 if (failure != null) {
@@ -136,27 +135,6 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
             throw failure;
         }
         return roller;
-    }
-
-    private static void awaitCheck(FutureTask<Void> check) throws SQLException {
-        try {
-            check.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SkyriffDataException("month tables: interrupted while checking the shard primaries", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SQLException sql) {
-                throw sql;
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new SkyriffDataException("month tables: " + cause, cause);
-        }
     }
 
     private static void closeAfterFailedCheck(MonthWindowRoller roller) {

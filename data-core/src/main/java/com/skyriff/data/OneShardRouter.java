@@ -223,21 +223,10 @@ final class OneShardRouter {
         }
         int shard = -1;
         for (OneShardPlan.Value k : plan.keys) {
-            Object v = k.of(params);
-            if (v == null) {
-                return new Decision(-1, null, false, "a NULL shard key");
+            shard = withKey(shard, k.of(params));
+            if (shard < 0) {
+                return KEY_FALLBACKS[-shard - 1];
             }
-            long id;
-            try {
-                id = Topology.userId("key", "value", v);
-            } catch (IllegalArgumentException e) {
-                return new Decision(-1, null, false, "a shard key that is not a whole number");
-            }
-            int s = topology.shardOf(id);
-            if (shard >= 0 && s != shard) {
-                return new Decision(-1, null, false, "keys of several shards");
-            }
-            shard = s;
         }
         for (OneShardPlan.Value k : plan.arrayKeys) {
             Object[] elements = elements(k.of(params));
@@ -245,20 +234,10 @@ final class OneShardRouter {
                 return new Decision(-1, null, false, "a shard-key array (= ANY(?)) that is NULL or not an array");
             }
             for (Object v : elements) {
-                if (v == null) {
-                    return new Decision(-1, null, false, "a NULL shard key");
+                shard = withKey(shard, v);
+                if (shard < 0) {
+                    return KEY_FALLBACKS[-shard - 1];
                 }
-                long id;
-                try {
-                    id = Topology.userId("key", "value", v);
-                } catch (IllegalArgumentException e) {
-                    return new Decision(-1, null, false, "a shard key that is not a whole number");
-                }
-                int s = topology.shardOf(id);
-                if (shard >= 0 && s != shard) {
-                    return new Decision(-1, null, false, "keys of several shards");
-                }
-                shard = s;
             }
         }
         int defaultShard = topology.defaultShard();
@@ -387,6 +366,30 @@ final class OneShardRouter {
             return out;
         }
         return null;
+    }
+
+    /** Why a key sends the statement to ShardingSphere, by {@code -1 - }{@link #withKey}'s negative result. */
+    private static final Decision[] KEY_FALLBACKS = {
+        new Decision(-1, null, false, "a NULL shard key"),
+        new Decision(-1, null, false, "a shard key that is not a whole number"),
+        new Decision(-1, null, false, "keys of several shards")};
+
+    /**
+     * The shard of the keys so far ({@code shard}, -1 for none yet) and key {@code v}; or -1, -2, -3 for a NULL key, a
+     * key that is not a whole number, or a key of another shard ({@link #KEY_FALLBACKS}).
+     */
+    private int withKey(int shard, Object v) {
+        if (v == null) {
+            return -1;
+        }
+        long id;
+        try {
+            id = Topology.userId("key", "value", v);
+        } catch (IllegalArgumentException e) {
+            return -2;
+        }
+        int s = topology.shardOf(id);
+        return shard >= 0 && s != shard ? -3 : s;
     }
 
     /** Whether the thread's HintManager carries more than write-route-only (a PrimaryScope): ShardingSphere decides. */
