@@ -103,7 +103,7 @@ class LiveRulesIT {
     static TestDatabase database() throws SQLException {
         TestDatabase db = LocalTopology.shared().createDatabase("live_rules_" + DATABASES.incrementAndGet());
         for (PgShard s : db.shards()) {
-            exec(s.primary(), SCHEMA);
+            OneShardIT.exec(s.primary(), SCHEMA);
         }
         return db;
     }
@@ -152,19 +152,20 @@ class LiveRulesIT {
         }
     }
 
-    static void exec(PgNode node, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(node.jdbcUrl(), node.user(), node.password());
-             Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
     static long version(SkyriffData data) {
         return data.rulesStatus().orElseThrow().version();
     }
 
-    /** A user id whose bucket (of 16) is {@code bucket}. */
-    static long userInBucket(Topology topology, int bucket) {
+    /** {@code text} written to {@code rules.yaml} in {@code dir}. */
+    static Path written(Path dir, Text text) throws IOException {
+        Path file = dir.resolve("rules.yaml");
+        Files.writeString(file, text.render());
+        return file;
+    }
+
+    /** A user id whose bucket (of 16) is {@code bucket} in the rules {@code data} runs. */
+    static long userInBucket(SkyriffData data, int bucket) {
+        Topology topology = Topology.compile(data.rules().orElseThrow(), CLOCK);
         for (long u = 1; ; u++) {
             if (topology.bucketOf(u) == bucket) {
                 return u;
@@ -176,9 +177,8 @@ class LiveRulesIT {
     void rulesFile_replicaAdded_readsReachTheReplica(@TempDir Path dir) throws Exception {
         TestDatabase db = database();
         PgShard s0 = db.shards().get(0);
-        Path file = dir.resolve("rules.yaml");
         Text text = Text.of(db);
-        Files.writeString(file, text.render());
+        Path file = written(dir, text);
         try (SkyriffData data = fromFile(file)) {
             insert(data, 1, 10);
             assertThat(read(data, 1)).as("no replica: the primary answers").containsExactly(s0.primary().port(), 10);
@@ -206,9 +206,8 @@ class LiveRulesIT {
     @Test
     void rulesFile_poolResized_samePoolTakesTheNewSizes(@TempDir Path dir) throws Exception {
         TestDatabase db = database();
-        Path file = dir.resolve("rules.yaml");
         Text text = Text.of(db);
-        Files.writeString(file, text.render());
+        Path file = written(dir, text);
         try (SkyriffData data = fromFile(file)) {
             insert(data, 2, 20);
             HikariDataSource before = data.pools().get("shard0");
@@ -247,9 +246,8 @@ class LiveRulesIT {
     void rulesFile_monthsAheadRaised_newMonthTablesCreatedAndWritable(@TempDir Path dir) throws Exception {
         TestDatabase db = database();
         PgNode p0 = db.shards().get(0).primary();
-        Path file = dir.resolve("rules.yaml");
         Text text = Text.of(db);
-        Files.writeString(file, text.render());
+        Path file = written(dir, text);
         try (SkyriffData data = fromFile(file)) {
             assertThat(tables(p0, "events_%")).containsExactly("events_202611", "events_202612");
 
@@ -292,19 +290,17 @@ class LiveRulesIT {
         TestDatabase db = database();
         PgNode p0 = db.shards().get(0).primary();
         PgNode p1 = db.shards().get(1).primary();
-        Path file = dir.resolve("rules.yaml");
         Text text = Text.of(db);
-        Files.writeString(file, text.render());
+        Path file = written(dir, text);
         try (SkyriffData data = fromFile(file)) {
-            Topology one = Topology.compile(data.rules().orElseThrow(), CLOCK);
-            long moving = userInBucket(one, 12);
-            long staying = userInBucket(one, 3);
+            long moving = userInBucket(data, 12);
+            long staying = userInBucket(data, 3);
             insert(data, moving, 100);
             insert(data, staying, 200);
             assertThat(balanceOn(p0, moving)).isEqualTo(100);
 
             // the test is the resharding job here: it copies the moving buckets' rows, then publishes the new rules
-            exec(p1, "INSERT INTO accounts VALUES (" + moving + ", 100)");
+            OneShardIT.exec(p1, "INSERT INTO accounts VALUES (" + moving + ", 100)");
             FileRulesSource.of(file).publish(text.withShard1From(8).render());
             await().atMost(SWITCH).until(() -> data.rules().orElseThrow().shards().size() == 2);
 
@@ -324,9 +320,8 @@ class LiveRulesIT {
     void rulesFile_invalidChange_refusedNamingTheKeys_oldRulesKeepAnswering(@TempDir Path dir) throws Exception {
         TestDatabase db = database();
         PgNode p0 = db.shards().get(0).primary();
-        Path file = dir.resolve("rules.yaml");
         Text text = Text.of(db);
-        Files.writeString(file, text.render());
+        Path file = written(dir, text);
         try (SkyriffData data = fromFile(file)) {
             insert(data, 4, 40);
             Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
@@ -418,14 +413,12 @@ class LiveRulesIT {
         TestDatabase db = database();
         PgNode p0 = db.shards().get(0).primary();
         PgNode p1 = db.shards().get(1).primary();
-        Path file = dir.resolve("rules.yaml");
         Text text = Text.of(db);
-        Files.writeString(file, text.render());
+        Path file = written(dir, text);
         try (SkyriffData data = fromFile(file)) {
-            Topology one = Topology.compile(data.rules().orElseThrow(), CLOCK);
-            long user = userInBucket(one, 13);
+            long user = userInBucket(data, 13);
             insert(data, user, 7);
-            exec(p0, """
+            OneShardIT.exec(p0, """
                     CREATE FUNCTION fence_bucket() RETURNS trigger LANGUAGE plpgsql AS $$
                     BEGIN
                       RAISE EXCEPTION USING ERRCODE = '55R01',
@@ -451,7 +444,7 @@ class LiveRulesIT {
             assertThat(balanceOn(p0, user)).isEqualTo(7);
 
             // the cutover: rows copied, rules published; the fenced write's reload switches (or finds the switch done)
-            exec(p1, "INSERT INTO accounts VALUES (" + user + ", 7)");
+            OneShardIT.exec(p1, "INSERT INTO accounts VALUES (" + user + ", 7)");
             FileRulesSource.of(file).publish(text.withShard1From(8).render());
             assertThatThrownBy(() -> {
                 try (Connection c = data.dataSource().getConnection()) {
@@ -480,7 +473,7 @@ class LiveRulesIT {
         try (SkyriffData data = SkyriffData.builder().clock(CLOCK).rules(com.skyriff.data.rules.RulesReader.parse(
                 Text.of(db).render(), "rules.yaml", System::getenv, CLOCK)).build()) {
             insert(data, 11, 1);
-            exec(p0, """
+            OneShardIT.exec(p0, """
                     CREATE FUNCTION fence_bucket() RETURNS trigger LANGUAGE plpgsql AS $$
                     BEGIN
                       RAISE EXCEPTION USING ERRCODE = '55R01', MESSAGE = 'skyriff: bucket 2 is being moved';
