@@ -52,6 +52,46 @@ final class NodePools {
     }
 
     /**
+     * Whether a pool opened for {@code before} (under {@code beforeHealth}) also serves {@code after}: same URL as
+     * the layer builds it (timeouts and ssl-mode included), user, password, role and pool settings other than the
+     * sizes, which {@link #resize} changes on a running pool.
+     */
+    static boolean sameConnections(PhysicalNode before, HealthSpec beforeHealth, PhysicalNode after,
+                                   HealthSpec afterHealth) {
+        PoolSpec a = before.pool();
+        PoolSpec b = after.pool();
+        return before.primary() == after.primary()
+                && jdbcUrl(before.spec(), beforeHealth, before.primary())
+                .equals(jdbcUrl(after.spec(), afterHealth, after.primary()))
+                && java.util.Objects.equals(before.spec().username(), after.spec().username())
+                && before.spec().password().equals(after.spec().password())
+                && a.withMaximumSize(0).withMinimumIdle(0).equals(b.withMaximumSize(0).withMinimumIdle(0));
+    }
+
+    /**
+     * Applies {@code pool}'s maximum size and minimum idle to a running pool through HikariCP's
+     * {@code HikariConfigMXBean} (the pool grows or shrinks as connections come and go). Returns whether anything
+     * changed.
+     */
+    static boolean resize(HikariDataSource ds, PoolSpec pool) {
+        int max = pool.maximumSize();
+        int min = pool.minimumIdle();
+        com.zaxxer.hikari.HikariConfigMXBean bean = ds.getHikariConfigMXBean();
+        if (bean.getMaximumPoolSize() == max && bean.getMinimumIdle() == min) {
+            return false;
+        }
+        // HikariCP caps minimum-idle at maximum-size: order the two so neither is briefly invalid
+        if (max >= bean.getMaximumPoolSize()) {
+            bean.setMaximumPoolSize(max);
+            bean.setMinimumIdle(min);
+        } else {
+            bean.setMinimumIdle(min);
+            bean.setMaximumPoolSize(max);
+        }
+        return true;
+    }
+
+    /**
      * The node's URL with {@code stringtype=unspecified} added unless the rules set it: ShardingSphere's rewrite drops
      * {@code ?::jsonb} casts, and this lets PostgreSQL infer the parameter type instead.
      */

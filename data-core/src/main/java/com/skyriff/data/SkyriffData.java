@@ -9,6 +9,10 @@ import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
 import com.skyriff.data.rules.RulesFile;
 import com.skyriff.data.rules.Topology;
+import com.skyriff.data.rules.watch.FileRulesSource;
+import com.skyriff.data.rules.watch.RulesSource;
+import com.skyriff.data.rules.watch.RulesWatcher;
+import com.skyriff.data.rules.watch.ZooKeeperRulesSource;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -41,23 +45,23 @@ import org.apache.shardingsphere.mode.repository.standalone.StandalonePersistRep
  */
 public final class SkyriffData implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SkyriffData.class);
-    private final Rules rules;
+    /** The generations of compact rules; null in pass-through mode. */
+    private final MonthWindowRoller roller;
+    /** {@link #roller}, or the native ShardingSphere data source in pass-through mode. */
     private final DataSource dataSource;
-    private final Map<String, HikariDataSource> pools;
-    private final HealthRuntime health;
+    /** Watches the rules source (file or ZooKeeper); null when built from a {@code Rules} value or native YAML. */
+    private final RulesWatcher watcher;
     /** How long each step of build() took; null in pass-through mode. */
     private final StartupPhases phases;
 
-    private SkyriffData(Rules rules, DataSource dataSource, Map<String, HikariDataSource> pools) {
-        this(rules, dataSource, pools, null, null);
+    private SkyriffData(DataSource nativeSource) {
+        this(null, nativeSource, null, null);
     }
 
-    private SkyriffData(Rules rules, DataSource dataSource, Map<String, HikariDataSource> pools, HealthRuntime health,
-                        StartupPhases phases) {
-        this.rules = rules;
+    private SkyriffData(MonthWindowRoller roller, DataSource dataSource, RulesWatcher watcher, StartupPhases phases) {
+        this.roller = roller;
         this.dataSource = dataSource;
-        this.pools = pools;
-        this.health = health;
+        this.watcher = watcher;
         this.phases = phases;
     }
 
@@ -70,9 +74,12 @@ public final class SkyriffData implements AutoCloseable {
         return dataSource;
     }
 
-    /** The rules this was built from; empty in pass-through mode (native ShardingSphere YAML). */
+    /**
+     * The rules in force now (those it was built from, or the last change applied); empty in pass-through mode
+     * (native ShardingSphere YAML).
+     */
     public Optional<Rules> rules() {
-        return Optional.ofNullable(rules);
+        return roller == null ? Optional.empty() : Optional.of(roller.generation().rules());
     }
 
     /** Forces the calling thread's statements to the primaries until the scope is closed (read-your-writes). */
@@ -104,7 +111,7 @@ public final class SkyriffData implements AutoCloseable {
      * @throws SQLException when a new month table is missing (and may not be created) or ShardingSphere fails to start
      */
     public boolean refreshMonthWindows() throws SQLException {
-        return dataSource instanceof MonthWindowRoller roller && roller.refresh();
+        return roller != null && roller.refresh();
     }
 
     /**
@@ -114,10 +121,10 @@ public final class SkyriffData implements AutoCloseable {
      */
     public StatementRoute route(String sql, Object... params) {
         Objects.requireNonNull(sql, "sql");
-        OneShardRouter router = dataSource instanceof MonthWindowRoller roller ? roller.router() : null;
+        OneShardRouter router = roller != null ? roller.router() : null;
         if (router == null) {
             return new StatementRoute(StatementRoute.Path.SHARDINGSPHERE, null, null,
-                    rules == null ? "pass-through mode (native ShardingSphere YAML)" : "single-shard-path: false");
+                    roller == null ? "pass-through mode (native ShardingSphere YAML)" : "single-shard-path: false");
         }
         return route(router, sql, params);
     }
@@ -164,7 +171,7 @@ public final class SkyriffData implements AutoCloseable {
      */
     public boolean readsOnly(String sql) {
         Objects.requireNonNull(sql, "sql");
-        OneShardRouter router = dataSource instanceof MonthWindowRoller roller ? roller.router() : null;
+        OneShardRouter router = roller != null ? roller.router() : null;
         if (router != null) {
             return router.plans.plan(sql).reads;
         }
@@ -199,9 +206,12 @@ public final class SkyriffData implements AutoCloseable {
         return phases;
     }
 
-    /** The HikariCP pool of every physical node, by ShardingSphere data-source name (e.g. {@code shard0_replica_0}). */
+    /**
+     * The HikariCP pool of every physical node of the rules in force, by ShardingSphere data-source name (e.g.
+     * {@code shard0_replica_0}), in the rules' node order: a snapshot, replaced when the rules change.
+     */
     public Map<String, HikariDataSource> pools() {
-        return pools;
+        return roller == null ? Map.of() : roller.generation().pools();
     }
 
     /**
@@ -209,7 +219,7 @@ public final class SkyriffData implements AutoCloseable {
      * {@code rules().nodes()} order; empty in pass-through mode.
      */
     public List<NodeStatus> nodeStatus() {
-        return health == null ? List.of() : health.status();
+        return roller == null ? List.of() : roller.generation().health().status();
     }
 
     /**
@@ -219,47 +229,86 @@ public final class SkyriffData implements AutoCloseable {
      * @throws IllegalStateException in pass-through mode
      */
     public ReadSession readSession() {
-        if (health == null) {
+        if (roller == null) {
             throw new IllegalStateException("readSession: not available in pass-through mode (native ShardingSphere"
                     + " YAML); use compact rules");
         }
-        return new ReadSession(health.newSession());
+        return new ReadSession(roller.generation().health().newSession(), () -> roller.generation().health());
     }
 
     /**
-     * Points the running layer at the node addresses and credentials of {@code fresh} (a promoted replica, a moved
-     * server) without a restart; a data source built from a rules file does this by itself when the file changes.
-     * Only node URLs, users, passwords and ssl-modes are applied; shards, node counts and tables must be unchanged.
+     * Switches the running layer to {@code fresh} without a restart (docs/live-rules.md): nodes added or removed,
+     * addresses and credentials, pool sizes, months ahead, buckets moved between shards, shards added. A new
+     * generation (topology, pools, health runtime, ShardingSphere, router) is built and swapped in at once; a
+     * connection already handed out keeps the old one until it is closed, and the old one is closed after a grace
+     * period. A data source built from a rules file or ZooKeeper does this by itself when the text changes.
      *
-     * @throws IllegalArgumentException naming what changed shape
+     * @throws SQLException when the new rules cannot start (a month table missing and not to be created, a primary
+     *         unreachable); the previous rules keep running
+     * @throws IllegalArgumentException when {@code fresh} names another logical database
      * @throws IllegalStateException in pass-through mode
      */
-    public void reloadNodes(Rules fresh) {
-        if (health == null) {
-            throw new IllegalStateException("reloadNodes: not available in pass-through mode");
+    public void reload(Rules fresh) throws SQLException {
+        if (roller == null) {
+            throw new IllegalStateException("reload: not available in pass-through mode (native ShardingSphere YAML)");
         }
-        health.updateNodes(Objects.requireNonNull(fresh, "fresh"));
+        roller.reload(Objects.requireNonNull(fresh, "fresh"));
+    }
+
+    /**
+     * {@link #reload(Rules)}, for callers written when only node addresses and credentials could change.
+     *
+     * @throws SkyriffDataException when the new rules cannot start; the previous rules keep running
+     * @deprecated use {@link #reload(Rules)}, which applies every change
+     */
+    @Deprecated
+    public void reloadNodes(Rules fresh) {
+        try {
+            reload(fresh);
+        } catch (SQLException e) {
+            throw new SkyriffDataException(fresh.name() + " - rules reload failed: " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * Reads the watched rules source now and applies a change (what the watch does by itself within a poll or a
+     * ZooKeeper event).
+     *
+     * @throws IllegalStateException when this data source watches no source (built from a {@code Rules} value or
+     *         native YAML)
+     */
+    public RulesWatcher.Outcome reloadRules() {
+        if (watcher == null) {
+            throw new IllegalStateException("reloadRules: this data source watches no rules source; build it with"
+                    + " rulesFile(...) or zooKeeper(...), or call reload(rules)");
+        }
+        return watcher.check();
+    }
+
+    /**
+     * The version of the watched rules in force (1: those it started with) and the last change refused since;
+     * empty when no source is watched.
+     */
+    public Optional<RulesWatcher.Status> rulesStatus() {
+        return watcher == null ? Optional.empty() : Optional.of(watcher.status());
     }
 
     /** Closes the ShardingSphere data source and every node pool. Idempotent. */
     @Override
     public void close() {
-        if (health != null) {
-            health.close();
+        if (watcher != null) {
+            watcher.close();
         }
-        RuntimeException failure = null;
+        if (roller != null) {
+            roller.close();
+            return;
+        }
         if (dataSource instanceof AutoCloseable c) {
             try {
                 c.close();
             } catch (Exception e) {
-                failure = new SkyriffDataException("close: ShardingSphere data source failed to close", e);
+                throw new SkyriffDataException("close: ShardingSphere data source failed to close", e);
             }
-        }
-        for (HikariDataSource pool : pools.values()) {
-            pool.close();
-        }
-        if (failure != null) {
-            throw failure;
         }
     }
 
@@ -269,31 +318,79 @@ public final class SkyriffData implements AutoCloseable {
         private NativeRules nativeRules;
         private Clock clock = Clock.systemUTC();
         private MeterRegistry meterRegistry;
-        private Path rulesPath;
+        /** A watched source of compact rules, or how to connect to one (ZooKeeper connects at build()). */
+        private RulesSource source;
+        private String zooKeeperConnect;
+        private String zooKeeperPath;
+        /** The call that chose the rules, for the message when a second one conflicts. */
+        private String chosenBy;
 
         private Builder() {
         }
 
+        private void choose(String call) {
+            if (chosenBy != null) {
+                throw new IllegalStateException("SkyriffData.builder()." + call + ": the rules were already chosen by "
+                        + chosenBy + "; choose one of rules(...), rulesFile(...), zooKeeper(...), rulesSource(...),"
+                        + " nativeRules(...)");
+            }
+            chosenBy = call;
+        }
+
+        /** Fixed rules: a change is applied only by {@link SkyriffData#reload(Rules)}. */
         public Builder rules(Rules value) {
-            this.rules = Objects.requireNonNull(value, "rules");
-            this.rulesPath = null;
+            Objects.requireNonNull(value, "rules");
+            choose("rules(" + value.name() + ")");
+            this.rules = value;
             return this;
         }
 
-        /** A compact rules file, or a native ShardingSphere 5.5 YAML file (pass-through mode). */
+        /**
+         * A compact rules file, watched: a change of its content is checked and applied to the running data source
+         * (docs/live-rules.md); or a native ShardingSphere 5.5 YAML file (pass-through mode, not watched).
+         *
+         * @throws com.skyriff.data.rules.RulesException listing every problem of the file
+         */
         public Builder rulesFile(Path file) {
+            Objects.requireNonNull(file, "file");
             RulesFile read = RulesFile.read(file, System::getenv, clock);
+            choose("rulesFile(" + file + ")");
             if (read.isNative()) {
                 this.nativeRules = read.nativeRules();
             } else {
-                this.rules = read.rules();
-                this.rulesPath = file;
+                this.source = FileRulesSource.of(file);
             }
             return this;
         }
 
+        /**
+         * Compact rules in the ZooKeeper znode {@code path}, watched: every instance built on the same znode switches
+         * when a writer publishes new rules ({@link ZooKeeperRulesSource#publish}). Connects at {@link #build()}.
+         * Needs {@code org.apache.curator:curator-recipes} on the class path.
+         *
+         * @param connectString {@code host:port[,host:port...]}
+         * @throws IllegalArgumentException naming {@code zookeeper.connect} or {@code zookeeper.path} when malformed
+         */
+        public Builder zooKeeper(String connectString, String path) {
+            ZooKeeperRulesSource.check(connectString, path);
+            choose("zooKeeper(" + connectString + ", " + path + ")");
+            this.zooKeeperConnect = connectString;
+            this.zooKeeperPath = path;
+            return this;
+        }
+
+        /** Compact rules from any {@link RulesSource}, watched; the data source closes it. */
+        public Builder rulesSource(RulesSource value) {
+            Objects.requireNonNull(value, "rulesSource");
+            choose("rulesSource(" + value.describe() + ")");
+            this.source = value;
+            return this;
+        }
+
         public Builder nativeRules(NativeRules value) {
-            this.nativeRules = Objects.requireNonNull(value, "nativeRules");
+            Objects.requireNonNull(value, "nativeRules");
+            choose("nativeRules(" + value.source() + ")");
+            this.nativeRules = value;
             return this;
         }
 
@@ -316,49 +413,90 @@ public final class SkyriffData implements AutoCloseable {
          * @throws SkyriffDataException naming the shard and node when a node cannot be reached or a table is missing
          */
         public SkyriffData build() {
-            if (rules == null && nativeRules == null) {
-                throw new IllegalStateException("SkyriffData.builder(): call rules(...), rulesFile(...) or nativeRules(...)"
-                        + " before build()");
+            if (chosenBy == null) {
+                throw new IllegalStateException("SkyriffData.builder(): call rules(...), rulesFile(...), zooKeeper(...),"
+                        + " rulesSource(...) or nativeRules(...) before build()");
             }
-            return nativeRules != null ? buildNative() : buildFromRules();
+            if (nativeRules != null) {
+                return buildNative();
+            }
+            if (rules != null) {
+                return buildFromRules(rules, null);
+            }
+            RulesSource from = source;
+            if (from == null) {
+                try {
+                    from = ZooKeeperRulesSource.connect(zooKeeperConnect, zooKeeperPath);
+                } catch (java.io.IOException e) {
+                    throw new SkyriffDataException("zooKeeper(" + zooKeeperConnect + ", " + zooKeeperPath + "): "
+                            + e.getMessage(), e);
+                }
+            }
+            RulesWatcher watcher;
+            try {
+                watcher = RulesWatcher.open(from, System::getenv, clock);
+            } catch (RuntimeException e) {
+                from.close();
+                throw e;
+            }
+            SkyriffData data;
+            try {
+                data = buildFromRules(watcher.initial(), watcher);
+            } catch (RuntimeException e) {
+                watcher.close();
+                throw e;
+            }
+            MonthWindowRoller roller = data.roller;
+            watcher.start(roller::reload);
+            roller.reloadOnFence(() -> fenceReload(watcher));
+            return data;
         }
 
-        private SkyriffData buildFromRules() {
+        /** What reloading on a fenced write did, as a sentence of the caller's exception. */
+        private static String fenceReload(RulesWatcher watcher) {
+            RulesWatcher.Outcome outcome = watcher.check();
+            RulesWatcher.Status status = watcher.status();
+            String from = status.source();
+            return switch (outcome) {
+                case APPLIED, UNCHANGED -> "the rules were reloaded from " + from + " (version " + status.version()
+                        + " runs)";
+                case REFUSED -> "the rules were reloaded from " + from + " but the new text was refused (version "
+                        + status.version() + " still runs; the log names the problems)";
+                case UNREADABLE -> "the rules could not be reloaded: " + from + " cannot be read (version "
+                        + status.version() + " still runs)";
+            };
+        }
+
+        private SkyriffData buildFromRules(Rules rules, RulesWatcher watcher) {
             StartupPhases phases = new StartupPhases();
             Map<String, HikariDataSource> pools = new LinkedHashMap<>();
             HealthRuntime health = null;
+            MonthWindowRoller ds = null;
             try {
                 for (PhysicalNode node : rules.nodes()) {
                     pools.put(node.dataSourceName(), NodePools.create(rules.name(), node, meterRegistry, rules.health()));
                 }
                 phases.mark("pools");
-                Map<String, HikariDataSource> live = pools;
                 // the first generation's topology: the health runtime, ShardingSphere and the router share it
                 Topology topology = Topology.compile(rules, clock);
                 phases.mark("topology");
-                health = HealthRuntime.create(topology, pools,
-                        node -> NodePools.create(rules.name(), node, meterRegistry, rules.health()), live::put,
-                        meterRegistry, rulesPath, clock);
+                health = HealthRuntime.create(topology, pools, meterRegistry, clock);
                 phases.mark("health runtime");
-                Map<String, DataSource> storage = health.dataSources();
-                MonthWindowRoller ds = MonthWindowRoller.start(topology, pools, clock, health.key(), compiled -> {
-                    try {
-                        return ShardingSphereDataSourceFactory.createDataSource(rules.name(), mode(),
-                                new LinkedHashMap<>(storage), compiled.configurations(), compiled.props());
-                    } catch (SQLException e) {
-                        throw new SkyriffDataException(rules.name() + " - ShardingSphere failed to start: "
-                                + rootMessage(e), e);
-                    }
-                }, meterRegistry, phases);
+                ds = MonthWindowRoller.start(topology, java.util.Collections.unmodifiableMap(pools), health, clock,
+                        Builder::startShardingSphere, meterRegistry, phases);
                 health.start();
                 phases.mark("health start");
                 LOG.debug("{} - built in {}", rules.name(), phases);
-                return new SkyriffData(rules, ds, java.util.Collections.unmodifiableMap(pools), health, phases);
+                return new SkyriffData(ds, ds, watcher, phases);
             } catch (SQLException | RuntimeException e) {
-                if (health != null) {
-                    health.close();
+                if (ds != null) {
+                    ds.close();
+                } else {
+                    if (health != null) {
+                        health.close();
+                    }
+                    pools.values().forEach(HikariDataSource::close);
                 }
-                pools.values().forEach(HikariDataSource::close);
                 if (e instanceof SkyriffDataException s) {
                     throw s;
                 }
@@ -369,10 +507,21 @@ public final class SkyriffData implements AutoCloseable {
         private SkyriffData buildNative() {
             try {
                 DataSource ds = YamlShardingSphereDataSourceFactory.createDataSource(nativeRules.yaml());
-                return new SkyriffData(null, ds, Map.of());
+                return new SkyriffData(ds);
             } catch (SQLException | java.io.IOException | RuntimeException e) {
                 throw new SkyriffDataException(nativeRules.source() + " - ShardingSphere failed to start: "
                         + rootMessage(e), e);
+            }
+        }
+
+        /** ShardingSphere over one generation's node data sources (those of its health runtime). */
+        private static DataSource startShardingSphere(Rules rules, HealthRuntime health,
+                                                      com.skyriff.data.rules.internal.ShardingSphereRules compiled) {
+            try {
+                return ShardingSphereDataSourceFactory.createDataSource(rules.name(), mode(),
+                        new LinkedHashMap<>(health.dataSources()), compiled.configurations(), compiled.props());
+            } catch (SQLException e) {
+                throw new SkyriffDataException(rules.name() + " - ShardingSphere failed to start: " + rootMessage(e), e);
             }
         }
 

@@ -20,27 +20,44 @@ import com.skyriff.data.health.internal.SessionState;
  * }</pre>
  */
 public final class ReadSession {
-    private final SessionState state;
+    private final java.util.function.Supplier<com.skyriff.data.health.internal.HealthRuntime> runtime;
+    private SessionState state;
 
     /** For {@code SkyriffData}; not API. */
     public ReadSession(SessionState state) {
+        this(state, state::runtime);
+    }
+
+    /**
+     * For {@code SkyriffData}; not API. {@code runtime} supplies the current rules generation's runtime: after a
+     * rules change the session continues as a session of the new runtime, which counts every shard as written at the
+     * switch (so no write made before it is lost to a replica read).
+     */
+    public ReadSession(SessionState state, java.util.function.Supplier<com.skyriff.data.health.internal.HealthRuntime>
+            runtime) {
         this.state = state;
+        this.runtime = runtime;
     }
 
     /** Makes this the calling thread's session until the binding is closed; bindings nest. */
     public Binding bind() {
-        SessionState previous = state.runtime().bind(state);
-        return new Binding(this, previous, Thread.currentThread());
+        com.skyriff.data.health.internal.HealthRuntime now = runtime.get();
+        if (state.runtime() != now) {
+            state = now.newSession();
+        }
+        SessionState bound = state;
+        SessionState previous = bound.runtime().bind(bound);
+        return new Binding(bound, previous, Thread.currentThread());
     }
 
     /** A session bound to a thread. Close it on the thread that opened it. Not thread-safe. */
     public static final class Binding implements AutoCloseable {
-        private final ReadSession session;
+        private final SessionState session;
         private final SessionState previous;
         private final Thread owner;
         private boolean closed;
 
-        private Binding(ReadSession session, SessionState previous, Thread owner) {
+        private Binding(SessionState session, SessionState previous, Thread owner) {
             this.session = session;
             this.previous = previous;
             this.owner = owner;
@@ -56,7 +73,7 @@ public final class ReadSession {
                         + " but opened on " + owner.getName() + "; close it where it was opened");
             }
             closed = true;
-            session.state.runtime().unbind(previous);
+            session.runtime().unbind(previous);
         }
     }
 }

@@ -40,9 +40,7 @@ public final class GuardAuditor implements SQLAuditor<TransactionRule> {
     public static void auditOffline(com.skyriff.data.rules.Rules rules, java.time.Clock clock, QueryContext queryContext,
                                     RuleMetaData globalRuleMetaData, ShardingSphereDatabase database) {
         com.skyriff.data.health.internal.HealthRuntime runtime = com.skyriff.data.health.internal.HealthRuntime.create(
-                rules, java.util.Map.of(), node -> {
-                    throw new IllegalStateException("offline: no pools");
-                }, (name, pool) -> { }, null, null, clock);
+                rules, java.util.Map.of(), null, clock);
         new StatementGuard(runtime, globalRuleMetaData, database).audit(queryContext);
     }
 

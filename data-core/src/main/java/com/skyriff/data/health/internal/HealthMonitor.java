@@ -3,10 +3,6 @@ package com.skyriff.data.health.internal;
 import com.skyriff.data.rules.HealthSpec;
 import com.skyriff.data.rules.NodeSpec;
 import com.skyriff.data.rules.PhysicalNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -25,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks every node on its own schedule ({@code health.check-interval-ms}) over a dedicated connection with
  * {@code health.check-timeout-ms} bounds: whether it answers, whether it is a primary or a standby, its WAL position
- * and (replicas) how long it has been behind the primary. Also watches the rules file for node changes. Thread-safe.
+ * and (replicas) how long it has been behind the primary. Thread-safe.
  */
 final class HealthMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("com.skyriff.data.health");
@@ -34,19 +30,16 @@ final class HealthMonitor implements AutoCloseable {
 
     private final HealthRuntime runtime;
     private final HealthSpec health;
-    private final Path rulesFile;
     private final ScheduledThreadPoolExecutor executor;
     private final List<Probe> probes = new ArrayList<>();
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
     private volatile boolean closed;
-    private FileTime rulesFileTime;
 
-    HealthMonitor(HealthRuntime runtime, HealthSpec health, Path rulesFile) {
+    HealthMonitor(HealthRuntime runtime, HealthSpec health) {
         this.runtime = runtime;
         this.health = health;
-        this.rulesFile = rulesFile;
         AtomicInteger n = new AtomicInteger();
-        int threads = Math.min(runtime.nodes().length + (rulesFile == null ? 0 : 1), 4);
+        int threads = Math.min(runtime.nodes().length, 4);
         this.executor = new ScheduledThreadPoolExecutor(threads, r -> {
             Thread t = new Thread(r, "skyriff-health-" + runtime.database() + "-" + n.incrementAndGet());
             t.setDaemon(true);
@@ -70,13 +63,6 @@ final class HealthMonitor implements AutoCloseable {
         for (Probe p : probes) {
             p.schedule(0);
         }
-        if (rulesFile != null) {
-            rulesFileTime = modified(rulesFile);
-            long every = Math.max(health.checkIntervalMs(), 1_000);
-            synchronized (tasks) {
-                tasks.add(executor.scheduleWithFixedDelay(this::watchRulesFile, every, every, TimeUnit.MILLISECONDS));
-            }
-        }
     }
 
     @Override
@@ -92,22 +78,6 @@ final class HealthMonitor implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         probes.forEach(Probe::disconnect);
-    }
-
-    private void watchRulesFile() {
-        FileTime now = modified(rulesFile);
-        if (now != null && !now.equals(rulesFileTime)) {
-            rulesFileTime = now;
-            runtime.reloadRulesFile();
-        }
-    }
-
-    private static FileTime modified(Path file) {
-        try {
-            return Files.getLastModifiedTime(file);
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     /**

@@ -9,7 +9,6 @@ import com.skyriff.data.rules.CrossShardWrites;
 import com.skyriff.data.rules.LoadBalancing;
 import com.skyriff.data.rules.PhysicalNode;
 import com.skyriff.data.rules.Rules;
-import com.skyriff.data.rules.RulesReader;
 import com.skyriff.data.rules.ShardSpec;
 import com.skyriff.data.rules.Topology;
 import com.zaxxer.hikari.HikariDataSource;
@@ -17,7 +16,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,8 +28,6 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,18 +55,32 @@ public final class HealthRuntime implements AutoCloseable {
     private final NodeState[] nodes;
     private final Map<String, NodeDataSource> dataSources;
     private final ThreadLocal<Slot> slots;
-    private final Function<PhysicalNode, HikariDataSource> poolFactory;
-    private final BiConsumer<String, HikariDataSource> poolSwapped;
     private final MeterRegistry meterRegistry;
     private final List<Meter> meters = new ArrayList<>();
-    private final Path rulesFile;
     private final Clock clock;
-    private volatile Rules rules;
+    private final Rules rules;
+    /**
+     * {@link System#nanoTime()} when this runtime took over from the previous rules generation's
+     * ({@link #inherit}); 0 for the first. Sessions of a successor start as if they had written every shard then.
+     */
+    private volatile long takenOverNanos;
+    private volatile FenceHandler fence = (e, node) -> e;
     private HealthMonitor monitor;
 
-    private HealthRuntime(Topology topology, Map<String, HikariDataSource> pools,
-                          Function<PhysicalNode, HikariDataSource> poolFactory,
-                          BiConsumer<String, HikariDataSource> poolSwapped, MeterRegistry meterRegistry, Path rulesFile,
+    /**
+     * What a statement that a shard's fence refused ({@code SQLSTATE 55R01}, a bucket being moved) becomes: the
+     * layer reloads its rules and says whether the caller may retry. Called on the failing statement's thread.
+     */
+    @FunctionalInterface
+    public interface FenceHandler {
+        /**
+         * @param e     the server's refusal
+         * @param shard the shard name of the node that refused it
+         */
+        SQLException fenced(SQLException e, String shard);
+    }
+
+    private HealthRuntime(Topology topology, Map<String, HikariDataSource> pools, MeterRegistry meterRegistry,
                           Clock clock) {
         Rules rules = topology.rules();
         this.rules = rules;
@@ -82,10 +92,7 @@ public final class HealthRuntime implements AutoCloseable {
         this.whenNoReplica = health.whenNoReplica();
         this.policy = rules.loadBalancing();
         this.refuseCrossShard = rules.crossShardWrites() == CrossShardWrites.REFUSE;
-        this.poolFactory = poolFactory;
-        this.poolSwapped = poolSwapped;
         this.meterRegistry = meterRegistry;
-        this.rulesFile = rulesFile;
         this.clock = clock;
         if (topology.shardCount() > 64) {
             throw new IllegalArgumentException(database + ": shards has " + topology.shardCount()
@@ -125,26 +132,72 @@ public final class HealthRuntime implements AutoCloseable {
     }
 
     /**
-     * Wraps the node pools; call {@link #start()} once ShardingSphere is up.
+     * Wraps the node pools of one rules generation; call {@link #start()} once ShardingSphere is up.
      *
-     * @param poolFactory opens a new pool for a node whose address or credentials a reloaded rules file changed
-     * @param poolSwapped told the data-source name and new pool after such a change (the old pool is closed)
      * @param meterRegistry where the lag and up gauges go; null for none
-     * @param rulesFile the compact rules file to watch for node changes; null for none
      */
     public static HealthRuntime create(Topology topology, Map<String, HikariDataSource> pools,
-                                       Function<PhysicalNode, HikariDataSource> poolFactory,
-                                       BiConsumer<String, HikariDataSource> poolSwapped, MeterRegistry meterRegistry,
-                                       Path rulesFile, Clock clock) {
-        return new HealthRuntime(topology, pools, poolFactory, poolSwapped, meterRegistry, rulesFile, clock);
+                                       MeterRegistry meterRegistry, Clock clock) {
+        return new HealthRuntime(topology, pools, meterRegistry, clock);
     }
 
-    /** {@link #create(Topology, Map, Function, BiConsumer, MeterRegistry, Path, Clock)} of the rules as of {@code clock}. */
-    public static HealthRuntime create(Rules rules, Map<String, HikariDataSource> pools,
-                                       Function<PhysicalNode, HikariDataSource> poolFactory,
-                                       BiConsumer<String, HikariDataSource> poolSwapped, MeterRegistry meterRegistry,
-                                       Path rulesFile, Clock clock) {
-        return create(Topology.compile(rules, clock), pools, poolFactory, poolSwapped, meterRegistry, rulesFile, clock);
+    /** {@link #create(Topology, Map, MeterRegistry, Clock)} of the rules as of {@code clock}. */
+    public static HealthRuntime create(Rules rules, Map<String, HikariDataSource> pools, MeterRegistry meterRegistry,
+                                       Clock clock) {
+        return create(Topology.compile(rules, clock), pools, meterRegistry, clock);
+    }
+
+    /**
+     * Takes over from {@code previous}, the runtime of the rules generation this one replaces: every node with the
+     * same name, role and address keeps what the checks last saw of it (up or down, lag), so a node that was down is
+     * not used before its first check here; and every read-your-writes session of this runtime starts as if it had
+     * written every shard now, so a read right after the switch still sees a write made just before it (on the
+     * primary, or a replica that has replayed it). Call before {@link #start()}.
+     */
+    public void inherit(HealthRuntime previous) {
+        Map<String, NodeState> before = new HashMap<>();
+        for (NodeState n : previous.nodes) {
+            before.put(n.name, n);
+        }
+        for (NodeState n : nodes) {
+            NodeState old = before.get(n.name);
+            if (old != null && old.primary == n.primary && old.node.spec().url().equals(n.node.spec().url())) {
+                n.up = old.up;
+                n.recoveryRoleOk = old.recoveryRoleOk;
+                n.lagMillis = old.lagMillis;
+                n.replayLsn = old.replayLsn;
+                n.lastFailure = old.lastFailure;
+                n.downSinceNanos = old.downSinceNanos;
+            }
+        }
+        long now = System.nanoTime();
+        takenOverNanos = now == 0 ? 1 : now;
+    }
+
+    /** Where a statement refused by a shard's bucket fence goes ({@link FenceHandler}); the default rethrows it. */
+    public void fenceHandler(FenceHandler handler) {
+        this.fence = Objects.requireNonNull(handler, "handler");
+    }
+
+    /** {@code e}, refused by {@code node}'s fence, as the caller should see it. */
+    SQLException fenced(SQLException e, NodeState node) {
+        return fence.fenced(e, shards[node.shard].name);
+    }
+
+    /** SQLSTATE of a write refused by the fence of a bucket being moved (the resharding job installs it). */
+    public static final String FENCE_SQLSTATE = "55R01";
+
+    /** Whether {@code e} is a refusal by a bucket fence ({@link #FENCE_SQLSTATE}). */
+    public static boolean isFence(SQLException e) {
+        return FENCE_SQLSTATE.equals(e.getSQLState());
+    }
+
+    /** A new session's start: a successor's sessions count every shard as written when it took over. */
+    void initSession(SessionState s) {
+        long t = takenOverNanos;
+        if (t != 0) {
+            s.stamp(shards.length == 64 ? -1L : (1L << shards.length) - 1, t);
+        }
     }
 
     /** The key ShardingSphere's balancer finds this runtime by ({@code ShardingSphereRules.RUNTIME_PROP}). */
@@ -162,7 +215,7 @@ public final class HealthRuntime implements AutoCloseable {
         return clock;
     }
 
-    /** The rules currently applied (node changes of a reloaded file included). */
+    /** The rules of this runtime's generation. */
     public Rules rules() {
         return rules;
     }
@@ -176,7 +229,7 @@ public final class HealthRuntime implements AutoCloseable {
     public void start() {
         Registry.register(this);
         registerMeters();
-        monitor = new HealthMonitor(this, health, rulesFile);
+        monitor = new HealthMonitor(this, health);
         monitor.start();
     }
 
@@ -628,63 +681,6 @@ public final class HealthRuntime implements AutoCloseable {
             node.up = true;
             LOG.info("{} - {} {} is back", shards[node.shard].name, node.primary ? "primary" : "replica", node.name);
         }
-    }
-
-    // ---- rules reload ----
-
-    /** Re-reads the watched rules file and applies its node changes; logs and keeps the old ones on any problem. */
-    void reloadRulesFile() {
-        try {
-            updateNodes(RulesReader.read(rulesFile, System::getenv, clock));
-        } catch (IllegalArgumentException e) {
-            LOG.error("{} - rules file {} changed but was not applied: {}", database, rulesFile, e.getMessage());
-        }
-    }
-
-    /**
-     * Points existing nodes at the addresses and credentials of {@code fresh} (a promoted replica, a moved server)
-     * without a restart: a changed node gets a new pool, its old pool is closed. Shards, node counts and tables must
-     * be those of the running rules; other changes need a restart.
-     *
-     * @throws IllegalArgumentException naming what changed shape
-     */
-    public synchronized void updateNodes(Rules fresh) {
-        List<PhysicalNode> now = fresh.nodes();
-        if (now.size() != nodes.length) {
-            throw new IllegalArgumentException(database + ": rules reload changes the number of nodes; was "
-                    + nodes.length + ", now " + now.size() + " (adding or removing nodes needs a restart)");
-        }
-        for (int i = 0; i < nodes.length; i++) {
-            if (!now.get(i).dataSourceName().equals(nodes[i].name)) {
-                throw new IllegalArgumentException(database + ": rules reload changes node " + nodes[i].name + " into "
-                        + now.get(i).dataSourceName() + " (renaming shards or nodes needs a restart)");
-            }
-        }
-        int changed = 0;
-        for (int i = 0; i < nodes.length; i++) {
-            NodeState state = nodes[i];
-            PhysicalNode next = now.get(i);
-            if (next.spec().equals(state.node.spec())) {
-                continue;
-            }
-            HikariDataSource pool = poolFactory.apply(next);
-            HikariDataSource old = dataSources.get(state.name).swap(pool);
-            state.node = next;
-            state.lastFailure = null;
-            state.up = true;
-            state.recoveryRoleOk = true;
-            state.lagMillis = 0;
-            state.replayLsn = 0;
-            poolSwapped.accept(state.name, pool);
-            if (old != null) {
-                old.close();
-            }
-            changed++;
-            LOG.warn("{} - {} now points at {}", shards[state.shard].name, state.name,
-                    com.skyriff.data.rules.NodeSpec.maskUrl(next.spec().url()));
-        }
-        this.rules = fresh;
-        LOG.info("{} - rules reloaded: {} node(s) re-pointed", database, changed);
     }
 
     // ---- metrics ----

@@ -93,6 +93,9 @@ final class NodeConnection extends ForwardingConnection {
         if (closed) {
             return e;
         }
+        if (HealthRuntime.isFence(e)) {
+            return runtime.fenced(e, state);
+        }
         if (!HealthRuntime.isConnectionLoss(e)) {
             if (lost == null && statementGeneration == generation && delegateClosed()) {
                 // the pool closed it under us (HikariCP evicts on 0A000, 57P0x, ...): not the node's failure

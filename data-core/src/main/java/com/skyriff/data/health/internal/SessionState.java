@@ -27,6 +27,7 @@ public final class SessionState {
         this.runtime = runtime;
         this.committedNanos = new long[shards];
         this.requiredLsn = new long[shards];
+        runtime.initSession(this);
     }
 
     /** The runtime this session belongs to. */

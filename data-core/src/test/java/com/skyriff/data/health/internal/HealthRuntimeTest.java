@@ -53,7 +53,7 @@ class HealthRuntimeTest {
             pool.setJdbcUrl(n.spec().url());
             pools.put(n.dataSourceName(), pool);
         }
-        runtime = HealthRuntime.create(rules, pools, n -> null, (n, p) -> { }, null, null, Clock.systemUTC());
+        runtime = HealthRuntime.create(rules, pools, null, Clock.systemUTC());
         return runtime;
     }
 
