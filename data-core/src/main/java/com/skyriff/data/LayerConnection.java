@@ -125,6 +125,11 @@ final class LayerConnection extends ForwardingConnection {
         return shardingSphere;
     }
 
+    /** Whether ShardingSphere's connection has been opened behind this one (for tests and diagnostics). */
+    boolean holdsShardingSphereConnection() {
+        return shardingSphere != null;
+    }
+
     /**
      * The connection a single-shard statement for {@code node} (a name {@link OneShardRouter#node} chose) runs on: this
      * connection's own connection of the node, opened on first use; in a transaction with auto-commit turned off on
@@ -569,7 +574,7 @@ final class LayerConnection extends ForwardingConnection {
             return target().getMetaData();
         }
         if (metaData == null) {
-            metaData = new LayerDatabaseMetaData(this, router.metaData(this));
+            metaData = new LayerDatabaseMetaData(this, router.metaData());
         }
         return metaData;
     }

@@ -549,11 +549,13 @@ final class OneShardRouter {
                 ConnectionMode.MEMORY_STRICTLY).get(0));
     }
 
-    /** The metadata answers of this generation's nodes, read once through {@code layer}'s ShardingSphere connection. */
-    LayerDatabaseMetaData.Snapshot metaData(LayerConnection layer) throws SQLException {
+    /** The metadata answers of this generation's nodes, read once through a ShardingSphere connection of its own. */
+    LayerDatabaseMetaData.Snapshot metaData() throws SQLException {
         LayerDatabaseMetaData.Snapshot m = metaData;
         if (m == null) {
-            m = LayerDatabaseMetaData.Snapshot.of(layer.shardingSphere().getMetaData());
+            try (Connection c = source.getConnection()) {
+                m = LayerDatabaseMetaData.Snapshot.of(c.getMetaData());
+            }
             metaData = m;
         }
         return m;

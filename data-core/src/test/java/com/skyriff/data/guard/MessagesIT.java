@@ -204,7 +204,7 @@ class MessagesIT {
                     c.createArrayOf("bigint", new Object[] {1L, same}))).as("an array the layer's connection made")
                     .containsExactly("u1", "u" + same);
             assertThatThrownBy(() -> query(c, "SELECT name FROM users WHERE user_id = ANY(?)",
-                    c.createArrayOf("bigint", new Object[] {1L, other})))
+                    c.createArrayOf("bigint", new Object[] {1L, twoShards[1]})))
                     .isInstanceOf(RefusedStatementException.class)
                     .hasMessageContaining("write user_id IN (?, ?, ...) with one marker per user id");
             assertThat(query(c, "SELECT name FROM users WHERE user_id IN (?, ?) ORDER BY name", 1L, 2L))
