@@ -9,7 +9,7 @@ import java.sql.Statement;
 
 /**
  * A plain statement of a {@link LayerConnection}. A SQL text with a single-shard plan runs as one physical statement on
- * the chosen node's connection (the one ShardingSphere holds for that node in this logical connection); any other runs
+ * the chosen node's connection ({@link LayerConnection#node}); any other runs
  * on ShardingSphere's statement, which parses its SQL when it executes it, so a construct it rejects in its parser or
  * binder fails here and is named as the connection names it at {@code prepareStatement} ({@code Constructs}).
  * Everything else is a plain delegation ({@link ForwardingStatement}); results are read from the statement that ran,
@@ -49,7 +49,7 @@ final class LayerStatement extends ForwardingStatement {
         }
         String node = router.node(plan, d, !layer.getAutoCommit());
         router.plans.log(sql, node, d.sql(), NO_PARAMS);
-        Connection c = router.physical(layer.shardingSphere(), node);
+        Connection c = layer.node(node);
         if (physical == null || c != physicalConnection) {
             if (physical != null) {
                 physical.close();

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * first, then it is swapped in with one volatile write and the old one is retired after {@link #RETIRE_AFTER_SECONDS}
  * (its ShardingSphere data source, and the pools and health runtime the new generation no longer uses, are closed
  * then). A connection keeps the generation it was handed out from, so a transaction in flight finishes where it
- * began. Connections are ShardingSphere's, wrapped in a {@link LayerConnection} that translates failures only. The hot
- * path is one volatile read and one small wrapper per {@link #getConnection()}. Thread-safe.
+ * began. Connections are {@link LayerConnection}s of the generation, which open ShardingSphere's connection only when
+ * a statement or call needs it. The hot path is one volatile read and one small wrapper per {@link #getConnection()}.
+ * Thread-safe.
  */
 final class MonthWindowRoller implements DataSource, AutoCloseable {
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(MonthWindowRoller.class);
@@ -365,7 +366,7 @@ final class MonthWindowRoller implements DataSource, AutoCloseable {
     @Override
     public Connection getConnection() throws SQLException {
         Generation g = current;
-        return new LayerConnection(g.source().getConnection(), g.constructs(), g.router());
+        return new LayerConnection(g.source(), g.constructs(), g.router());
     }
 
     @Override

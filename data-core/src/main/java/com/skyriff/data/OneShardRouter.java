@@ -135,6 +135,10 @@ final class OneShardRouter {
     private final ShardingRule sharding;
     /** Offline only: a Snowflake for {@link SkyriffData#routeOffline}, whose ids are shown, never written. */
     private final KeyGenerateAlgorithm offlineKeys;
+    /** Every node's data source as ShardingSphere holds it (the health wrapper), by data-source name; empty offline. */
+    private final Map<String, DataSource> nodes;
+    /** What the layer's connections answer from {@code getMetaData()} without asking a node; null until first asked. */
+    private volatile LayerDatabaseMetaData.Snapshot metaData;
 
     /** {@code db} null: offline (no data source), for deciding only ({@link #offline}). */
     private OneShardRouter(Plans plans, Topology topology, DataSource source, ShardingSphereDatabase db) {
@@ -156,15 +160,18 @@ final class OneShardRouter {
             primaries[i] = groups[i] != null ? groups[i].getWriteDataSource() : topology.nodes(i).get(0).dataSourceName();
         }
         HealthRuntime runtime = null;
+        Map<String, DataSource> units = new HashMap<>();
         if (db != null) {
-            for (var unit : db.getResourceMetaData().getStorageUnits().values()) {
-                if (unit.getDataSource() instanceof NodeDataSource node) {
+            for (var unit : db.getResourceMetaData().getStorageUnits().entrySet()) {
+                DataSource ds = unit.getValue().getDataSource();
+                units.put(unit.getKey(), ds);
+                if (runtime == null && ds instanceof NodeDataSource node) {
                     runtime = node.runtime();
-                    break;
                 }
             }
         }
         this.health = runtime;
+        this.nodes = Map.copyOf(units);
         this.sharding = db == null ? null : db.getRuleMetaData().findSingleRule(ShardingRule.class).orElse(null);
         this.offlineKeys = db == null ? TypedSPILoader.getService(KeyGenerateAlgorithm.class, "SNOWFLAKE") : null;
     }
@@ -511,6 +518,47 @@ final class OneShardRouter {
             return primaries[d.shard()];
         }
         return replicas.route(group);
+    }
+
+    /**
+     * A new pooled connection of {@code node} (a name {@link #node} returned), through the node's health wrapper as
+     * ShardingSphere would open it: a primary known down fails at once with a {@code ShardUnavailableException}, a
+     * replica that cannot be reached hands over to another usable node of its shard.
+     */
+    Connection open(String node) throws SQLException {
+        DataSource ds = nodes.get(node);
+        if (ds == null) {
+            throw new IllegalStateException("single-shard path: no data source for node " + node + "; expected one of "
+                    + new TreeSet<>(nodes.keySet()));
+        }
+        return ds.getConnection();
+    }
+
+    /** The name of the default shard's primary: where a connection-level call that needs some node goes. */
+    String defaultPrimary() {
+        return primaries[topology.defaultShard()];
+    }
+
+    /**
+     * Hands {@code connection}, a connection of {@code node} this layer connection opened and began a transaction on,
+     * to ShardingSphere's connection manager {@code ss}, which from then on holds it as its connection for the node
+     * (its statements on the node run in that transaction, and its commit and rollback end it).
+     */
+    void lend(ShardingSphereConnection ss, String node, Connection connection) throws SQLException {
+        NodeDataSource.lend(connection, () -> ss.getDatabaseConnectionManager().getConnections(database, node, 0, 1,
+                ConnectionMode.MEMORY_STRICTLY).get(0));
+    }
+
+    /** The metadata answers of this generation's nodes, read once through a ShardingSphere connection of its own. */
+    LayerDatabaseMetaData.Snapshot metaData() throws SQLException {
+        LayerDatabaseMetaData.Snapshot m = metaData;
+        if (m == null) {
+            try (Connection c = source.getConnection()) {
+                m = LayerDatabaseMetaData.Snapshot.of(c.getMetaData());
+            }
+            metaData = m;
+        }
+        return m;
     }
 
     /** The physical connection ShardingSphere's own connection holds (or opens) for {@code node}: one transaction. */

@@ -18,7 +18,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
@@ -201,10 +200,13 @@ class MessagesIT {
                     .isInstanceOf(RefusedStatementException.class)
                     .hasMessageStartingWith("users: user_id = ANY(?) cannot be routed by ShardingSphere 5.5.2")
                     .hasMessageContaining("write user_id IN (?, ?, ...) with one marker per user id");
-            assertThatThrownBy(() -> c.createArrayOf("bigint", new Object[] {1L, 2L}))
-                    .isInstanceOf(SQLFeatureNotSupportedException.class)
-                    .hasMessageContaining("bind the Java array itself (setObject(i, new Long[] {...}))")
-                    .hasMessageContaining("user_id IN (?, ?, ...)");
+            assertThat(query(c, "SELECT name FROM users WHERE user_id = ANY(?) ORDER BY user_id",
+                    c.createArrayOf("bigint", new Object[] {1L, same}))).as("an array the layer's connection made")
+                    .containsExactly("u1", "u" + same);
+            assertThatThrownBy(() -> query(c, "SELECT name FROM users WHERE user_id = ANY(?)",
+                    c.createArrayOf("bigint", new Object[] {1L, twoShards[1]})))
+                    .isInstanceOf(RefusedStatementException.class)
+                    .hasMessageContaining("write user_id IN (?, ?, ...) with one marker per user id");
             assertThat(query(c, "SELECT name FROM users WHERE user_id IN (?, ?) ORDER BY name", 1L, 2L))
                     .containsExactly("u1", "u2");
             assertThat(query(c, "SELECT video_id FROM videos WHERE user_id = ? AND video_id = ANY(?) ORDER BY video_id",

@@ -65,6 +65,11 @@ class SingleShardMapperIT {
         @Select("SELECT user_id, name, inet_server_port() AS port, pg_is_in_recovery() AS replica FROM accounts "
                 + "WHERE user_id = ANY(#{ids}) ORDER BY user_id")
         List<Seen> readAll(@Param("ids") Long[] ids);
+
+        /** MyBatis's ArrayTypeHandler: {@code connection.createArrayOf}, {@code setArray}, then {@code free()}. */
+        @Select("SELECT user_id, name, inet_server_port() AS port, pg_is_in_recovery() AS replica FROM accounts "
+                + "WHERE user_id = ANY(#{ids,typeHandler=org.apache.ibatis.type.ArrayTypeHandler}) ORDER BY user_id")
+        List<Seen> readAllAsSqlArray(@Param("ids") Long[] ids);
     }
 
     static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
@@ -214,6 +219,32 @@ class SingleShardMapperIT {
     }
 
     @Test
+    void arrayTypeHandler_createArrayOfOnTheLayer_sameRowsAsPlainPostgresql_onTheOwnersReplica() throws SQLException {
+        String shard = rules.buckets().shardOf(1L);
+        List<Long> ids = usersOf(shard, 5);
+        List<String> expected = new ArrayList<>();
+        PgNode primary = shardOf(ids.get(0)).primary();
+        try (Connection plain = DriverManager.getConnection(primary.jdbcUrl(), primary.user(), primary.password());
+             PreparedStatement ps = plain.prepareStatement("SELECT user_id, name FROM accounts WHERE user_id = ANY(?)"
+                     + " ORDER BY user_id")) {
+            ps.setArray(1, plain.createArrayOf("bigint", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    expected.add(rs.getLong(1) + ":" + rs.getString(2));
+                }
+            }
+        }
+        double before = singleShardCount();
+
+        List<Seen> seen = accounts.readAllAsSqlArray(ids.toArray(Long[]::new));
+
+        assertThat(seen).extracting(x -> x.userId() + ":" + x.name()).containsExactlyElementsOf(expected);
+        assertThat(expected).hasSize(5);
+        assertThat(seen).extracting(Seen::port).containsOnly(replicaOf(ids.get(0)).port());
+        assertThat(singleShardCount() - before).as("one statement, on the single-shard path").isEqualTo(1);
+    }
+
+    @Test
     void anyOfAnArray_idsOfTwoShards_refusedSayingIn() throws SQLException {
         List<Long> ids = new ArrayList<>();
         for (PgShard s : db.shards()) {
@@ -246,7 +277,7 @@ class SingleShardMapperIT {
         return out;
     }
 
-    /** A plain driver connection, to make {@code java.sql.Array}s (the layer's createArrayOf is ShardingSphere's). */
+    /** A plain driver connection, to make {@code java.sql.Array}s outside the layer. */
     private static Connection plainConnection() throws SQLException {
         PgNode n = db.shards().get(0).primary();
         return DriverManager.getConnection(n.jdbcUrl(), n.user(), n.password());

@@ -67,6 +67,16 @@ final class NodeConnection extends ForwardingConnection {
         this.autoCommit = autoCommit;
     }
 
+    /** The node data source this connection came from. */
+    NodeDataSource source() {
+        return source;
+    }
+
+    /** The node's name, for messages. */
+    String node() {
+        return state.name;
+    }
+
     // ---- connection loss ----
 
     /** What became of an open transaction, for messages (the failure path only). */

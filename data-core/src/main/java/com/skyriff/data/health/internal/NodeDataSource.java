@@ -1,11 +1,14 @@
 package com.skyriff.data.health.internal;
 
 import com.skyriff.data.rules.NodeSpec;
+import com.skyriff.data.internal.ForwardingConnection;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -23,6 +26,8 @@ import javax.sql.DataSource;
  * there is deliberately no password getter.
  */
 public final class NodeDataSource implements DataSource {
+    /** A connection {@link #lend} hands to the next {@link #getConnection()} of its node on this thread; else null. */
+    private static final ThreadLocal<NodeConnection> LENT = new ThreadLocal<>();
     private final HealthRuntime runtime;
     private final NodeState state;
     private volatile HikariDataSource pool;
@@ -49,8 +54,46 @@ public final class NodeDataSource implements DataSource {
         return old;
     }
 
+    /** What {@link #lend} runs: a call that takes one connection of the lent connection's node. */
+    @FunctionalInterface
+    public interface Borrower {
+        Connection borrow() throws SQLException;
+    }
+
+    /**
+     * Runs {@code borrower}, during which the first {@link #getConnection()} of {@code connection}'s node on this
+     * thread answers a view of {@code connection} instead of a new pooled one: the view forwards everything (statements,
+     * auto-commit, commit, rollback, savepoints) but its {@code close()} leaves {@code connection} open, for its owner to
+     * close. This is how a transaction begun on a node connection of the layer is handed to ShardingSphere's connection
+     * manager (which then commits it with the rest). Returns what {@code borrower} returned.
+     *
+     * @throws IllegalStateException if {@code connection} is not one of this runtime's node connections, or the
+     *                               borrower did not take it (its connection manager already held one of the node)
+     */
+    public static Connection lend(Connection connection, Borrower borrower) throws SQLException {
+        if (!(connection instanceof NodeConnection node)) {
+            throw new IllegalStateException("lend: not a node connection of the layer: " + connection);
+        }
+        LENT.set(node);
+        try {
+            Connection got = borrower.borrow();
+            if (LENT.get() != null) {
+                throw new IllegalStateException("lend: " + node.node() + " - the borrower already held a connection of"
+                        + " the node, so the transaction would run on two connections; not lent");
+            }
+            return got;
+        } finally {
+            LENT.remove();
+        }
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
+        NodeConnection lent = LENT.get();
+        if (lent != null && lent.source() == this) {
+            LENT.remove();
+            return new LentConnection(lent);
+        }
         if (state.primary) {
             HikariDataSource p = pool;
             return new NodeConnection(primaryConnection(p), this, runtime, state, p.isAutoCommit());
@@ -171,6 +214,38 @@ public final class NodeDataSource implements DataSource {
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
         return iface.isInstance(this) || pool.isWrapperFor(iface);
+    }
+
+    /**
+     * A {@link NodeConnection} as its borrower sees it: every call forwarded, statements as the node connection makes
+     * them, but closing it leaves the node connection to its owner. Not thread-safe (a JDBC connection).
+     */
+    private static final class LentConnection extends ForwardingConnection {
+        private boolean closed;
+
+        LentConnection(NodeConnection owner) {
+            super(owner);
+        }
+
+        @Override
+        protected Statement statement(Statement statement) {
+            return statement;
+        }
+
+        @Override
+        protected PreparedStatement prepared(PreparedStatement statement, String sql) {
+            return statement;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+
+        @Override
+        public boolean isClosed() throws SQLException {
+            return closed || delegate.isClosed();
+        }
     }
 
     @Override
