@@ -755,7 +755,9 @@ public final class Reshard {
 
     private void unfence(Connection c, List<Part> parts, String otherShard) throws SQLException {
         for (Part p : parts) {
-            Sql.execute(c, "DROP TRIGGER IF EXISTS " + fenceName(otherShard) + " ON " + Sql.quote(p.physical()));
+            if (exists(c, p)) {
+                Sql.execute(c, "DROP TRIGGER IF EXISTS " + fenceName(otherShard) + " ON " + Sql.quote(p.physical()));
+            }
         }
     }
 
@@ -866,11 +868,18 @@ public final class Reshard {
         c.setAutoCommit(false);
         Sql.execute(c, "SELECT set_config(" + Sql.literal(BYPASS_SETTING) + ", " + Sql.literal(id) + ", true)");
         for (Part p : parts) {
+            if (!exists(c, p)) {
+                continue; // an abort before the schema step: nothing was copied there
+            }
             Sql.execute(c, "DELETE FROM " + Sql.quote(p.physical()) + (p.broadcast() ? "" : " WHERE "
                     + BucketSql.inRangesByFunction(p.keyColumn(), plan.bucketCount(), ranges)));
         }
         c.commit();
         c.setAutoCommit(true);
+    }
+
+    private static boolean exists(Connection c, Part p) throws SQLException {
+        return Sql.string(c, "SELECT to_regclass(?)::text", Sql.quote(p.physical())) != null;
     }
 
     private void dropReverse(ReshardPlan.Move m) throws SQLException {

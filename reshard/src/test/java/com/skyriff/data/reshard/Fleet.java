@@ -214,6 +214,14 @@ final class Fleet implements AutoCloseable {
                 }
             } catch (Throwable e) {
                 failure.set(e);
+            } finally {
+                for (Connection c : open.values()) {
+                    try {
+                        c.close();
+                    } catch (SQLException e) {
+                        // closing after the run
+                    }
+                }
             }
         }
 
@@ -277,9 +285,19 @@ final class Fleet implements AutoCloseable {
             void run(Connection c) throws SQLException;
         }
 
+        /** One open connection per primary url (autocommit: each write is its own transaction). */
+        private final Map<String, Connection> open = new java.util.HashMap<>();
+
         private void retry(long userId, Work work) throws Exception {
             while (true) {
-                try (Connection c = connect(rules.get(), userId)) {
+                Topology t = rules.get();
+                PhysicalNode node = t.nodes(t.shardOf(userId)).get(0);
+                Connection c = open.get(node.spec().url());
+                if (c == null) {
+                    c = connect(t, userId);
+                    open.put(node.spec().url(), c);
+                }
+                try {
                     work.run(c);
                     return;
                 } catch (SQLException e) {
