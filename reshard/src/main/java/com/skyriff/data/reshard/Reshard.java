@@ -84,6 +84,7 @@ public final class Reshard {
     private final PhysicalNode home;
     private Consumer<String> beforeStep = step -> { };
     private Progress progress = Progress.NONE;
+    private java.time.Clock clock = java.time.Clock.systemUTC();
 
     private Reshard(String id, Topology from, Topology to, String fromText, String toText) {
         this.id = id;
@@ -162,6 +163,12 @@ public final class Reshard {
     /** Where long steps report (one line per node and step). */
     public Reshard progress(Progress value) {
         this.progress = Objects.requireNonNull(value, "progress");
+        return this;
+    }
+
+    /** The clock the targets' month tables are created as of (the one the topologies were compiled with). */
+    public Reshard clock(java.time.Clock value) {
+        this.clock = Objects.requireNonNull(value, "clock");
         return this;
     }
 
@@ -291,7 +298,7 @@ public final class Reshard {
     }
 
     private void migrate(Path migrations, List<Part> parts) throws SQLException {
-        RunResult r = Migrator.builder().rules(to.rules()).migrations(migrations).progress(progress).build().migrate();
+        RunResult r = Migrator.builder().rules(to.rules()).migrations(migrations).clock(clock).progress(progress).build().migrate();
         if (!r.success()) {
             StringBuilder sb = new StringBuilder();
             for (RunResult.NodeResult n : r.nodes()) {
