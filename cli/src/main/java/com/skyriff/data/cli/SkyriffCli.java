@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         description = "Sharded, read/write-split PostgreSQL from one rules file: check the rules, see where a key or a "
                 + "statement goes, migrate every shard and month table, keep month tables ahead, find schema drift.",
         subcommands = {ValidateCommand.class, RouteCommand.class, DdlCommand.class, MigrateCommand.class,
-                MonthsCommand.class, DriftCommand.class, PlanCommand.class, DemoCommand.class,
+                MonthsCommand.class, DriftCommand.class, PlanCommand.class, ReshardCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {"  $${VAR} in a rules file is read from the environment.",
