@@ -645,7 +645,7 @@ final class CrossShard {
                 // 5.5.2 keeps OFFSET n ROWS FETCH FIRST m ROWS ONLY as an offset alone: a FETCH after the offset value
                 int from = limit.getOffset().get().getStopIndex() + 1;
                 for (SqlLexer.Token t : tokens(from, limit.getStopIndex())) {
-                    if (t.kind() == SqlLexer.Kind.WORD && !word(t, "row", "rows")) {
+                    if (t.kind() == SqlLexer.Kind.WORD && !t.isWord("row", "rows")) {
                         return refuse("OFFSET n ROWS FETCH FIRST m ROWS ONLY", "ShardingSphere 5.5.2 loses the row"
                                 + " count and returns the wrong number of rows", "write LIMIT m OFFSET n");
                     }
@@ -769,7 +769,7 @@ final class CrossShard {
             }
             List<SqlLexer.Token> tokens = tokens(0, first - 1);   // the top-level SELECT: its head
             for (int i = 0; i + 1 < tokens.size(); i++) {
-                if (word(tokens.get(i), "distinct") && word(tokens.get(i + 1), "on")) {
+                if (tokens.get(i).isWord("distinct") && tokens.get(i + 1).isWord("on")) {
                     return true;
                 }
             }
@@ -787,13 +787,13 @@ final class CrossShard {
             List<SqlLexer.Token> after = close >= 0 && close + 1 < inside.size() ? inside.subList(close + 1, inside.size())
                     : tokens(stop + 1, sql.length() - 1);
             int at = 0;
-            if (at < after.size() && word(after.get(at), "filter")) {
+            if (at < after.size() && after.get(at).isWord("filter")) {
                 at = closing(after, at + 1) + 1;
                 if (at <= 0) {
                     return false;
                 }
             }
-            return at < after.size() && word(after.get(at), "over");
+            return at < after.size() && after.get(at).isWord("over");
         }
 
         /** The index of the ')' closing the first '(' at or after {@code from}; -1 if none. */
@@ -808,18 +808,6 @@ final class CrossShard {
                 }
             }
             return -1;
-        }
-
-        private static boolean word(SqlLexer.Token t, String... words) {
-            if (t.kind() != SqlLexer.Kind.WORD) {
-                return false;
-            }
-            for (String w : words) {
-                if (t.text().equalsIgnoreCase(w)) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         /** The significant tokens of {@code sql[start..stop]} (inclusive). */
