@@ -179,6 +179,31 @@ final class OneShardPlan {
     }
 
     /**
+     * {@code physical} (written from {@link #physicalText()}) without the id column and marker a left-out id adds:
+     * they sit after every substituted table name, at the same distance from the end as in the generated text.
+     */
+    String asWritten(String physical) {
+        if (generated == null) {
+            return physical;
+        }
+        String text = generated.text;
+        int added = 2 + generated.column.length();
+        int columns = common(text, 0, sql, 0);                       // ", column" goes where the column list closes
+        int row = columns + added + common(text, columns + added, sql, columns);   // ", ?" where the row closes
+        int c = physical.length() - (text.length() - columns);
+        int m = physical.length() - (text.length() - row);
+        return physical.substring(0, c) + physical.substring(c + added, m) + physical.substring(m + 3);
+    }
+
+    private static int common(String a, int from, String b, int at) {
+        int n = 0;
+        while (from + n < a.length() && at + n < b.length() && a.charAt(from + n) == b.charAt(at + n)) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
      * The routing values of one execution: the bound parameters, and the generated id at {@link Generated#slot}
      * when the plan fills one ({@code key} is then that id).
      */
@@ -1067,13 +1092,13 @@ final class OneShardPlan {
                     case "tableoid", "ctid", "xmin", "xmax", "cmin", "cmax" -> l.problem = l.problem != null ? l.problem
                             : "a system column (" + w + "), which a UNION ALL over month tables does not have";
                     case "update", "share" -> {
-                        boolean lock = n >= 2 && isWord(l.tokens.get(n - 2), "for", "key", "no");
+                        boolean lock = n >= 2 && l.tokens.get(n - 2).isWord("for", "key", "no");
                         l.locking |= lock;
-                        l.dml |= !lock && w.equals("update") && n > 1 && !isWord(l.tokens.get(n - 2), "do");
+                        l.dml |= !lock && w.equals("update") && n > 1 && !l.tokens.get(n - 2).isWord("do");
                     }
                     case "insert", "delete" -> l.dml |= n > 1;
                     case "from" -> l.updateFrom |= depth == 0 && "update".equals(verb)
-                            && !(n >= 2 && isWord(l.tokens.get(n - 2), "distinct"));
+                            && !(n >= 2 && l.tokens.get(n - 2).isWord("distinct"));
                     case "using" -> l.deleteUsing |= depth == 0 && "delete".equals(verb);
                     default -> {
                     }
@@ -1086,18 +1111,6 @@ final class OneShardPlan {
                 l.problem = "text the lexer does not cover";
             }
             return l;
-        }
-
-        private static boolean isWord(SqlLexer.Token t, String... words) {
-            if (t.kind() != SqlLexer.Kind.WORD) {
-                return false;
-            }
-            for (String w : words) {
-                if (t.text().equalsIgnoreCase(w)) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         /** Offsets of bare words that name a rules table (not a column qualifier, not qualified). */
@@ -1138,7 +1151,7 @@ final class OneShardPlan {
                     groups[found++] = new int[] {offsets.get(open), offsets.get(i), open};
                 }
             }
-            if (found < 2 || groups[1][2] == 0 || !isWord(tokens.get(groups[1][2] - 1), "values")) {
+            if (found < 2 || groups[1][2] == 0 || !tokens.get(groups[1][2] - 1).isWord("values")) {
                 return null;
             }
             return groups;

@@ -154,10 +154,10 @@ public final class SkyriffData implements AutoCloseable {
             if (d.fallback() != null) {
                 return new StatementRoute(StatementRoute.Path.SHARDINGSPHERE, null, null, d.fallback());
             }
-            // a left-out id column shows as the added column and marker in the physical SQL (its value is generated
-            // per execution)
-            return new StatementRoute(StatementRoute.Path.SINGLE_SHARD, router.shardName(d.shard()), d.sql(),
-                    d.primary() ? StatementRoute.ON_PRIMARY : StatementRoute.ON_REPLICA);
+            // a left-out id column is named apart; the physical SQL shows the statement as written
+            return new StatementRoute(StatementRoute.Path.SINGLE_SHARD, router.shardName(d.shard()), plan.asWritten(d.sql()),
+                    d.primary() ? StatementRoute.ON_PRIMARY : StatementRoute.ON_REPLICA,
+                    plan.generated == null ? null : plan.generated.column());
         } catch (com.skyriff.data.guard.RefusedStatementException e) {
             return new StatementRoute(StatementRoute.Path.REFUSED, null, null, e.getMessage());
         }

@@ -269,6 +269,7 @@ final class RouteCommand extends BaseCommand {
             x.put("parameters", values.stream().map(String::valueOf).toList());
             m.put("units", List.of(x));
             m.put("nodeNote", note);
+            m.put("generated", decision.generated());
             m.put("fullScan", false);
             m.put("warnings", List.of());
             printJson(m);
@@ -280,6 +281,10 @@ final class RouteCommand extends BaseCommand {
         t.row(node.describe(), node.dataSourceName(), decision.sql() + (values.isEmpty() ? "" : "  -- " + values));
         t.print(out());
         out().println("1 physical statement (" + note + ")");
+        if (decision.generated() != null) {
+            out().println("generated: " + decision.generated() + " (left out of the INSERT: the layer adds the column"
+                    + " and fills it per execution from the table's key generator, as ShardingSphere would)");
+        }
         return SkyriffCli.OK;
     }
 

@@ -143,13 +143,22 @@ class RouteCommandTest {
     }
 
     @Test
-    void routeSql_insertWithoutId_addsTheIdColumnWithAMarkerAndTheMonthTable() {
+    void routeSql_insertWithoutId_showsTheStatementAsWrittenAndNamesTheGeneratedColumn() {
         Cli.Result r = cli.run("route", rules.toString(), "--sql",
-                "INSERT INTO watch_event (user_id, video_id, created_at) VALUES (42, 7, '2026-11-25 10:00:00')");
+                "INSERT INTO watch_event (user_id, video_id, created_at) VALUES (?, 7, '2026-11-25 10:00:00')",
+                "--param", "42");
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.out()).contains("path: single-shard").containsPattern("shard0 primary +shard0_primary +INSERT INTO"
-                + " watch_event_202611 AS watch_event \\(user_id, video_id, created_at, event_id\\) VALUES \\(42, 7,"
-                + " '2026-11-25 10:00:00', \\?\\)");
+                + " watch_event_202611 AS watch_event \\(user_id, video_id, created_at\\) VALUES \\(\\?, 7,"
+                + " '2026-11-25 10:00:00'\\)  -- \\[42\\]")
+                .contains("generated: event_id (left out of the INSERT: the layer adds the column and fills it per"
+                        + " execution from the table's key generator")
+                .doesNotContain("event_id)").doesNotContain("', ?)");
+        Cli.Result json = cli.run("route", rules.toString(), "--json", "--sql",
+                "INSERT INTO watch_event (user_id, video_id, created_at) VALUES (42, 7, '2026-11-25 10:00:00')");
+        assertThat(json.out()).contains("\"generated\": \"event_id\"").contains("VALUES (42, 7, '2026-11-25 10:00:00')\"");
+        Cli.Result keyed = cli.run("route", rules.toString(), "--sql", "SELECT name FROM users WHERE user_id = 42");
+        assertThat(keyed.out()).doesNotContain("generated:");
     }
 
     @Test

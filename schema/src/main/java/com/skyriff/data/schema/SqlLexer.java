@@ -35,8 +35,17 @@ public final class SqlLexer {
             return null;
         }
 
-        boolean isWord(String lowerCase) {
-            return kind == Kind.WORD && text.equalsIgnoreCase(lowerCase);
+        /** Whether this is a bare word (not a quoted identifier) equal to one of {@code words}, ignoring case. */
+        public boolean isWord(String... words) {
+            if (kind != Kind.WORD) {
+                return false;
+            }
+            for (String w : words) {
+                if (text.equalsIgnoreCase(w)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.shardingsphere.sql.parser.statement.core.enums.AggregationType;
 import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.column.ColumnSegment;
 import org.apache.shardingsphere.sql.parser.statement.core.segment.dml.combine.CombineSegment;
@@ -79,9 +80,22 @@ final class CrossShard {
     /** Filled by the guard: "add user_id = ? so it runs on one shard, ..." (or, for a month table, one month). */
     private static final String ONE_SHARD = "{one}";
 
-    /** What the check needs of a rules table: its strategy and shard-key column; null for tables not in the rules. */
-    record Table(Strategy strategy, String key) {
+    /**
+     * What the check needs of a rules table: its strategy, shard-key column, and its columns' types (read on first use,
+     * {@link ColumnTypes}); null for tables not in the rules.
+     */
+    record Table(Strategy strategy, String key, Supplier<Map<String, ColumnTypes.Column>> columns) {
+        /** A table whose column types are not known (every compared column of it is then refused). */
+        Table(Strategy strategy, String key) {
+            this(strategy, key, Map::of);
+        }
     }
+
+    /** The refusal of an EXPLAIN whose statement spans several shard tables. */
+    static final String EXPLAIN = refuse("EXPLAIN", "through ShardingSphere 5.5.2 it returns the plan of one shard"
+            + " table's statement, not of all of them (and EXPLAIN ANALYZE of a write would run it per shard table)",
+            "run EXPLAIN of each physical statement (skyriff route --sql lists them) on its node's pool from"
+            + " SkyriffData.pools(), or " + ONE_SHARD);
 
     private CrossShard() {
     }
@@ -119,6 +133,8 @@ final class CrossShard {
     private static final class Check {
         final String sql;
         final Function<String, Table> tables;
+        /** The FROM tree's references, once {@link #from} accepted it. */
+        List<Ref> refs = List.of();
 
         Check(String sql, Function<String, Table> tables) {
             this.sql = sql;
@@ -196,7 +212,261 @@ final class CrossShard {
                     return problem;
                 }
             }
+            return compared(s, ordered);
+        }
+
+        // ---- the values ShardingSphere 5.5.2 compares in Java while merging
+
+        /**
+         * Every value the merge compares must be of a type whose Java order is PostgreSQL's: the ORDER BY items;
+         * without an ORDER BY the GROUP BY items (or a DISTINCT's columns), which 5.5.2 then merges as sorted streams
+         * (with an ORDER BY that differs from them it groups by equality, which is exact); min and max arguments.
+         */
+        private String compared(SelectStatement s, boolean ordered) {
+            if (ordered) {
+                for (OrderByItemSegment item : s.getOrderBy().get().getOrderByItems()) {
+                    String problem = compare(item(s, item), "ORDER BY", item.getStartIndex(), item.getStopIndex());
+                    if (problem != null) {
+                        return problem;
+                    }
+                }
+            } else if (s.getGroupBy().isPresent()) {
+                for (OrderByItemSegment item : s.getGroupBy().get().getGroupByItems()) {
+                    String problem = compare(item(s, item), "GROUP BY", item.getStartIndex(), item.getStopIndex());
+                    if (problem != null) {
+                        return problem;
+                    }
+                }
+            } else if (s.getProjections().isDistinctRow()) {
+                for (ProjectionSegment p : s.getProjections().getProjections()) {
+                    String problem = compare(projected(p), "GROUP BY", p.getStartIndex(), p.getStopIndex());
+                    if (problem != null) {
+                        return problem;
+                    }
+                }
+            }
+            for (ProjectionSegment p : s.getProjections().getProjections()) {
+                if (p instanceof AggregationProjectionSegment a && (a.getType() == AggregationType.MIN
+                        || a.getType() == AggregationType.MAX) && !a.getParameters().isEmpty()) {
+                    ExpressionSegment arg = a.getParameters().iterator().next();
+                    String problem = compare(typeOf(arg), "min()", arg.getStartIndex(), arg.getStopIndex());
+                    if (problem != null) {
+                        return problem;
+                    }
+                }
+            }
             return null;
+        }
+
+        private String compare(ColumnTypes.Column c, String clause, int start, int stop) {
+            if (c.family() == ColumnTypes.Family.ORDERED) {
+                return null;
+            }
+            String what = sql.substring(Math.max(0, start), Math.min(sql.length(), stop + 1)).trim()
+                    + (c.source() == null ? "" : " (" + c.source() + ")");
+            if (c.family() == ColumnTypes.Family.TEXT) {
+                String why = what + " is text: " + ColumnTypes.why(c);
+                return switch (clause) {
+                    case "ORDER BY" -> refuse("ORDER BY text", why, "order by a number or time column, sort the rows"
+                            + " in the application, or " + ONE_SHARD);
+                    case "GROUP BY" -> refuse("GROUP BY or DISTINCT of text without ORDER BY", why + "; without an"
+                            + " ORDER BY the shards' groups are merged as streams in that order, so a group can come"
+                            + " back twice", "add an ORDER BY on a selected aggregate or a number column (ORDER BY n"
+                            + " DESC with count(*) AS n): the groups are then merged by equality, which is exact; or "
+                            + ONE_SHARD);
+                    default -> refuse("min() or max() of text", why, "select the values and pick in the"
+                            + " application, or " + ONE_SHARD);
+                };
+            }
+            if (c.family() == ColumnTypes.Family.OTHER) {
+                return refuse("ORDER BY, GROUP BY, min() or max() of this type", what + " " + ColumnTypes.why(c),
+                        "cast it to a type whose order Java keeps (a float to ::numeric), compare another column, or "
+                        + ONE_SHARD);
+            }
+            return refuse("ORDER BY, GROUP BY, min() or max() of an expression of unknown type", "the layer cannot"
+                    + " tell the type of " + what + " (a parameter, a function it does not type, a column missing from"
+                    + " the tables' metadata), so it cannot prove that ShardingSphere 5.5.2's Java comparison orders it"
+                    + " as PostgreSQL does", "cast it to its type (::bigint, ::numeric, ::timestamptz), or " + ONE_SHARD);
+        }
+
+        private ColumnTypes.Column item(SelectStatement s, OrderByItemSegment item) {
+            if (item instanceof ColumnOrderByItemSegment c) {
+                ColumnTypes.Column alias = c.getColumn().getOwner().isPresent() ? null : alias(s,
+                        c.getColumn().getIdentifier().getValue());
+                return alias != null ? alias : column(c.getColumn());
+            }
+            if (item instanceof IndexOrderByItemSegment i) {
+                int at = i.getColumnIndex() - 1;
+                List<ProjectionSegment> list = new ArrayList<>(s.getProjections().getProjections());
+                return at >= 0 && at < list.size() ? projected(list.get(at)) : ColumnTypes.Column.UNKNOWN;
+            }
+            if (item instanceof ExpressionOrderByItemSegment e && e.getExpr() != null) {
+                return typeOf(e.getExpr());
+            }
+            return ColumnTypes.Column.UNKNOWN;
+        }
+
+        /** The type of the select-list column named {@code name} (an alias or a column's own name); null if none. */
+        private ColumnTypes.Column alias(SelectStatement s, String name) {
+            for (ProjectionSegment p : s.getProjections().getProjections()) {
+                String own = p instanceof AliasAvailable a && a.getAliasName().isPresent() ? a.getAliasName().get()
+                        : null;
+                if (own != null && own.equalsIgnoreCase(name)) {
+                    return projected(p);
+                }
+            }
+            return null;
+        }
+
+        private ColumnTypes.Column projected(ProjectionSegment p) {
+            if (p instanceof ColumnProjectionSegment c) {
+                return column(c.getColumn());
+            }
+            if (p instanceof AggregationProjectionSegment a) {
+                return typeOf(a);
+            }
+            if (p instanceof ExpressionProjectionSegment e) {
+                return typeOf(e.getExpr());
+            }
+            return ColumnTypes.Column.UNKNOWN;
+        }
+
+        /** A column of a FROM reference: by its qualifier, else the one reference that has it. */
+        private ColumnTypes.Column column(ColumnSegment c) {
+            return column(c.getOwner().map(o -> o.getIdentifier().getValue().toLowerCase(Locale.ROOT)).orElse(null),
+                    c.getIdentifier().getValue().toLowerCase(Locale.ROOT));
+        }
+
+        private ColumnTypes.Column column(String owner, String name) {
+            ColumnTypes.Column found = null;
+            for (Ref r : refs) {
+                if (r.table == null || owner != null && !owner.equals(r.exposed)) {
+                    continue;
+                }
+                ColumnTypes.Column col = r.table.columns().get().get(name);
+                if (col != null) {
+                    if (found != null) {
+                        return ColumnTypes.Column.UNKNOWN;
+                    }
+                    found = col;
+                }
+            }
+            return found != null ? found : ColumnTypes.Column.UNKNOWN;
+        }
+
+        private static final Set<String> SAME_AS_FIRST = Set.of("abs", "round", "trunc", "floor", "ceil", "ceiling",
+                "sign", "mod", "coalesce", "nullif");
+        private static final Set<String> INTEGERS = Set.of("length", "char_length", "character_length",
+                "octet_length", "bit_length", "position", "strpos", "ascii", "extract");
+        private static final Set<String> TEXTS = Set.of("lower", "upper", "substr", "substring", "concat", "concat_ws",
+                "trim", "btrim", "ltrim", "rtrim", "replace", "left", "right", "lpad", "rpad", "initcap", "md5",
+                "to_char", "format", "repeat", "reverse", "split_part", "translate");
+
+        /**
+         * The type of an expression 5.5.2 keeps as text ({@code user_id % 3}): numeric when its tokens are numbers,
+         * arithmetic operators, parentheses and number columns only; unknown otherwise.
+         */
+        private ColumnTypes.Column arithmetic(int start, int stop) {
+            List<SqlLexer.Token> tokens = tokens(start, stop);
+            for (int i = 0; i < tokens.size(); i++) {
+                SqlLexer.Token t = tokens.get(i);
+                if (t.kind() == SqlLexer.Kind.NUMBER || t.kind() == SqlLexer.Kind.OTHER
+                        && "+-*/%()".contains(t.text()) && t.text().length() == 1) {
+                    continue;
+                }
+                if (t.kind() != SqlLexer.Kind.WORD) {
+                    return ColumnTypes.Column.UNKNOWN;
+                }
+                String owner = null;
+                if (i + 2 < tokens.size() && tokens.get(i + 1).text().equals(".")) {
+                    owner = t.text().toLowerCase(Locale.ROOT);
+                    t = tokens.get(i += 2);
+                }
+                if (!ColumnTypes.numeric(column(owner, t.text().toLowerCase(Locale.ROOT)).type())) {
+                    return ColumnTypes.Column.UNKNOWN;
+                }
+            }
+            return tokens.isEmpty() ? ColumnTypes.Column.UNKNOWN : ColumnTypes.Column.of("numeric");
+        }
+
+        /** The type of a per-row expression (or an aggregate), as far as it can be told from the tree. */
+        private ColumnTypes.Column typeOf(ExpressionSegment e) {
+            if (e instanceof ColumnSegment c) {
+                return column(c);
+            }
+            if (e instanceof LiteralExpressionSegment l) {
+                Object v = l.getLiterals();
+                return v instanceof Number ? ColumnTypes.Column.of("numeric") : v instanceof String
+                        ? ColumnTypes.Column.of("text") : v instanceof Boolean ? ColumnTypes.Column.of("bool")
+                        : ColumnTypes.Column.UNKNOWN;
+            }
+            if (e instanceof TypeCastExpression cast) {
+                return ColumnTypes.Column.of(cast.getDataType());
+            }
+            if (e instanceof AggregationProjectionSegment a) {
+                if (a.getType() == AggregationType.COUNT) {
+                    return ColumnTypes.Column.of("int8");
+                }
+                ColumnTypes.Column arg = a.getParameters().isEmpty() ? ColumnTypes.Column.UNKNOWN
+                        : typeOf(a.getParameters().iterator().next());
+                if (a.getType() == AggregationType.SUM) {
+                    return ColumnTypes.numeric(arg.type()) ? ColumnTypes.Column.of("numeric")
+                            : arg.family() == ColumnTypes.Family.UNKNOWN ? arg : ColumnTypes.Column.of(arg.type());
+                }
+                return arg;
+            }
+            if (e instanceof BinaryOperationExpression b) {
+                String op = b.getOperator() == null ? "" : b.getOperator().toLowerCase(Locale.ROOT);
+                switch (op) {
+                    case "+", "-", "*", "/", "%" -> {
+                        ColumnTypes.Column l = typeOf(b.getLeft());
+                        ColumnTypes.Column r = typeOf(b.getRight());
+                        return ColumnTypes.numeric(l.type()) && ColumnTypes.numeric(r.type())
+                                ? ColumnTypes.Column.of("numeric") : ColumnTypes.Column.UNKNOWN;
+                    }
+                    case "||" -> {
+                        return ColumnTypes.Column.of("text");
+                    }
+                    case "=", "<>", "!=", "<", ">", "<=", ">=", "and", "or", "like", "not like", "ilike", "is",
+                            "is not" -> {
+                        return ColumnTypes.Column.of("bool");
+                    }
+                    default -> {
+                        return ColumnTypes.Column.UNKNOWN;
+                    }
+                }
+            }
+            if (e instanceof NotExpression || e instanceof InExpression || e instanceof BetweenExpression
+                    || e instanceof ExistsSubqueryExpression) {
+                return ColumnTypes.Column.of("bool");
+            }
+            if (e instanceof CaseWhenExpression c) {
+                ColumnTypes.Column first = c.getThenExprs().isEmpty() ? ColumnTypes.Column.UNKNOWN
+                        : typeOf(c.getThenExprs().iterator().next());
+                return first.family() == ColumnTypes.Family.UNKNOWN && c.getElseExpr() != null
+                        ? typeOf(c.getElseExpr()) : first;
+            }
+            if (e instanceof org.apache.shardingsphere.sql.parser.statement.core.segment.dml.expr.complex
+                    .CommonExpressionSegment) {
+                return arithmetic(e.getStartIndex(), e.getStopIndex());
+            }
+            if (e instanceof FunctionSegment f) {
+                String name = f.getFunctionName().toLowerCase(Locale.ROOT);
+                List<ExpressionSegment> args = new ArrayList<>(f.getParameters());
+                if (SAME_AS_FIRST.contains(name) && !args.isEmpty()) {
+                    return typeOf(args.get(0));
+                }
+                if (name.equals("date_trunc") && args.size() >= 2) {
+                    return typeOf(args.get(1));
+                }
+                if (INTEGERS.contains(name)) {
+                    return ColumnTypes.Column.of("numeric");
+                }
+                if (TEXTS.contains(name)) {
+                    return ColumnTypes.Column.of("text");
+                }
+            }
+            return ColumnTypes.Column.UNKNOWN;
         }
 
         // ---- FROM and joins
@@ -225,6 +495,7 @@ final class CrossShard {
             if (problem != null) {
                 return problem;
             }
+            this.refs = refs;
             int monthly = 0;
             int sharded = 0;
             for (Ref r : refs) {
@@ -488,6 +759,17 @@ final class CrossShard {
             if (!top) {
                 return inExpression();
             }
+            if (a instanceof org.apache.shardingsphere.sql.parser.statement.core.segment.dml.item
+                    .AggregationDistinctProjectionSegment && type == AggregationType.COUNT) {
+                ColumnTypes.Column arg = a.getParameters().isEmpty() ? ColumnTypes.Column.UNKNOWN
+                        : typeOf(a.getParameters().iterator().next());
+                if (!arg.type().equalsIgnoreCase("int8") && !arg.type().equalsIgnoreCase("bigint")) {
+                    return refuse("count(DISTINCT x) of a non-bigint x", "ShardingSphere 5.5.2 counts the shards'"
+                            + " distinct values of x and answers with x's type (" + arg.type() + ": an Integer, int4"
+                            + " metadata) where PostgreSQL's count is a bigint", "cast the argument, count(DISTINCT"
+                            + " x::bigint), or " + ONE_SHARD);
+                }
+            }
             for (ExpressionSegment param : a.getParameters()) {
                 Found f = walk(param);
                 if (f.subquery) {
@@ -645,7 +927,7 @@ final class CrossShard {
                 // 5.5.2 keeps OFFSET n ROWS FETCH FIRST m ROWS ONLY as an offset alone: a FETCH after the offset value
                 int from = limit.getOffset().get().getStopIndex() + 1;
                 for (SqlLexer.Token t : tokens(from, limit.getStopIndex())) {
-                    if (t.kind() == SqlLexer.Kind.WORD && !word(t, "row", "rows")) {
+                    if (t.kind() == SqlLexer.Kind.WORD && !t.isWord("row", "rows")) {
                         return refuse("OFFSET n ROWS FETCH FIRST m ROWS ONLY", "ShardingSphere 5.5.2 loses the row"
                                 + " count and returns the wrong number of rows", "write LIMIT m OFFSET n");
                     }
@@ -769,7 +1051,7 @@ final class CrossShard {
             }
             List<SqlLexer.Token> tokens = tokens(0, first - 1);   // the top-level SELECT: its head
             for (int i = 0; i + 1 < tokens.size(); i++) {
-                if (word(tokens.get(i), "distinct") && word(tokens.get(i + 1), "on")) {
+                if (tokens.get(i).isWord("distinct") && tokens.get(i + 1).isWord("on")) {
                     return true;
                 }
             }
@@ -787,13 +1069,13 @@ final class CrossShard {
             List<SqlLexer.Token> after = close >= 0 && close + 1 < inside.size() ? inside.subList(close + 1, inside.size())
                     : tokens(stop + 1, sql.length() - 1);
             int at = 0;
-            if (at < after.size() && word(after.get(at), "filter")) {
+            if (at < after.size() && after.get(at).isWord("filter")) {
                 at = closing(after, at + 1) + 1;
                 if (at <= 0) {
                     return false;
                 }
             }
-            return at < after.size() && word(after.get(at), "over");
+            return at < after.size() && after.get(at).isWord("over");
         }
 
         /** The index of the ')' closing the first '(' at or after {@code from}; -1 if none. */
@@ -808,18 +1090,6 @@ final class CrossShard {
                 }
             }
             return -1;
-        }
-
-        private static boolean word(SqlLexer.Token t, String... words) {
-            if (t.kind() != SqlLexer.Kind.WORD) {
-                return false;
-            }
-            for (String w : words) {
-                if (t.text().equalsIgnoreCase(w)) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         /** The significant tokens of {@code sql[start..stop]} (inclusive). */

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.shardingsphere.infra.binder.context.statement.SQLStatementContext;
+import org.apache.shardingsphere.infra.binder.context.statement.SQLStatementContextFactory;
+import org.apache.shardingsphere.infra.binder.context.statement.dal.ExplainStatementContext;
 import org.apache.shardingsphere.infra.binder.context.statement.dml.DeleteStatementContext;
 import org.apache.shardingsphere.infra.binder.context.statement.dml.InsertStatementContext;
 import org.apache.shardingsphere.infra.binder.context.statement.dml.SelectStatementContext;
@@ -67,6 +69,8 @@ final class StatementGuard {
     private final Map<String, String> verdicts = new java.util.concurrent.ConcurrentHashMap<>();
     /** The system-catalog verdict per SQL text of the statements that took the full path ("" for none); bounded. */
     private final Map<String, String> catalogs = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The rules' tables' column types and collations, read on first need (the cross-shard merge check). */
+    private final ColumnTypes columnTypes;
 
     StatementGuard(HealthRuntime runtime, RuleMetaData globalRules, ShardingSphereDatabase database) {
         this.runtime = runtime;
@@ -81,6 +85,7 @@ final class StatementGuard {
         for (Topology.Table t : topology.tables()) {
             tables.put(t.name(), new Table(t.spec(), t.window(), t));
         }
+        this.columnTypes = new ColumnTypes(topology, runtime.dataSources());
     }
 
     void audit(QueryContext query) {
@@ -101,8 +106,16 @@ final class StatementGuard {
             throw refuse(Reason.SYSTEM_CATALOG, null, catalog);
         }
         boolean inTransaction = query.getConnectionContext().getTransactionContext().isInTransaction();
-        boolean write = ctx instanceof InsertStatementContext || ctx instanceof UpdateStatementContext
-                || ctx instanceof DeleteStatementContext;
+        boolean explain = false;
+        if (ctx instanceof ExplainStatementContext e && e.getSqlStatement().getSqlStatement().isPresent()) {
+            // EXPLAIN is judged by the statement it explains (its tables, keys and months); ANALYZE runs it
+            ctx = SQLStatementContextFactory.newInstance(query.getMetaData(), e.getSqlStatement().getSqlStatement()
+                    .get(), query.getParameters(), query.getUsedDatabase().getName());
+            explain = true;
+        }
+        boolean write = (ctx instanceof InsertStatementContext || ctx instanceof UpdateStatementContext
+                || ctx instanceof DeleteStatementContext) && (!explain || keyword(query.getSql(), "analyze")
+                || keyword(query.getSql(), "analyse"));
         long writeMask = 0;
         long crossMask = 0;
         boolean enforce = true;
@@ -138,7 +151,7 @@ final class StatementGuard {
             long fixedCross = crossMask;
             if (sharded != null) {
                 List<Integer> keyParams = new ArrayList<>(2);
-                long mask = inspect(query, ctx, sharded, write, enforce, keyParams, deferred);
+                long mask = inspect(query, ctx, sharded, write, enforce, explain, keyParams, deferred);
                 writeMask |= write ? mask : 0;
                 crossMask |= write ? mask : 0;
                 if (!keyParams.isEmpty() && keyParams.get(0) >= 0) {
@@ -149,7 +162,7 @@ final class StatementGuard {
             }
         }
         long conflict = runtime.onStatement(inTransaction, writeMask, crossMask, enforce);
-        if (conflict == 0 && enforce && plan != null && plans.size() < MAX_PLANS) {
+        if (conflict == 0 && enforce && plan != null && !explain && plans.size() < MAX_PLANS) {
             plans.putIfAbsent(query.getSql(), plan);
         }
         if (conflict != 0) {
@@ -210,7 +223,7 @@ final class StatementGuard {
      * time column), else adds -1.
      */
     private long inspect(QueryContext query, SQLStatementContext ctx, List<Table> sharded, boolean write, boolean enforce,
-                         List<Integer> keyParams, HealthRuntime.Deferred[] deferred) {
+                         boolean explain, List<Integer> keyParams, HealthRuntime.Deferred[] deferred) {
         String verb = verb(ctx);
         Table first = sharded.get(0);
         if (enforce && ctx instanceof InsertStatementContext insert) {
@@ -321,6 +334,10 @@ final class StatementGuard {
         if (!planned) {
             keyParams.clear();
             keyParams.add(-1);
+        }
+        if (enforce && widest > 1 && explain) {
+            throw refuse(Reason.UNSUPPORTED_CONSTRUCT, widestTable.spec.name(), crossShardMessage(widestTable,
+                    CrossShard.EXPLAIN, widest, Long.bitCount(touched), verb));
         }
         if (enforce && widest > 1 && ctx instanceof SelectStatementContext select) {
             String problem = crossShard(select, query.getSql());
@@ -683,7 +700,11 @@ final class StatementGuard {
         if (t == null) {
             t = tables.get(name.toLowerCase(Locale.ROOT));
         }
-        return t == null ? null : new CrossShard.Table(t.spec.strategy(), t.spec.keyColumn());
+        if (t == null) {
+            return null;
+        }
+        String table = t.spec.name();
+        return new CrossShard.Table(t.spec.strategy(), t.spec.keyColumn(), () -> columnTypes.of(table));
     }
 
     private String crossShardMessage(Table t, String problem, long widest, int shards, String verb) {

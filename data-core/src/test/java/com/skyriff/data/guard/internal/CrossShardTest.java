@@ -23,11 +23,26 @@ class CrossShardTest {
     static final SQLStatementParserEngine PARSER = new SQLStatementParserEngine(
             TypedSPILoader.getService(DatabaseType.class, "PostgreSQL"), new CacheOption(1, 1), new CacheOption(1, 1));
     static final Map<String, CrossShard.Table> TABLES = Map.of(
-            "users", new CrossShard.Table(Strategy.USER, "user_id"),
-            "videos", new CrossShard.Table(Strategy.USER, "user_id"),
-            "watch_event", new CrossShard.Table(Strategy.USER_MONTH, "user_id"),
-            "regions", new CrossShard.Table(Strategy.BROADCAST, null),
+            "users", new CrossShard.Table(Strategy.USER, "user_id", () -> columns("users", "user_id", "int8", "name",
+                    "text", "score", "int4", "region", "text")),
+            "videos", new CrossShard.Table(Strategy.USER, "user_id", () -> columns("videos", "user_id", "int8",
+                    "video_id", "int8", "title", "text")),
+            "watch_event", new CrossShard.Table(Strategy.USER_MONTH, "user_id", () -> columns("watch_event", "user_id",
+                    "int8", "video_id", "int8", "event_id", "int8", "created_at", "timestamptz", "seconds", "int4")),
+            "regions", new CrossShard.Table(Strategy.BROADCAST, null, () -> columns("regions", "code", "text", "name",
+                    "text")),
             "app_config", new CrossShard.Table(Strategy.SINGLE, null));
+
+    /** Columns as the metadata would give them: name, type pairs (text in the C collation). */
+    static Map<String, ColumnTypes.Column> columns(String table, String... pairs) {
+        Map<String, ColumnTypes.Column> out = new java.util.HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            ColumnTypes.Column c = ColumnTypes.Column.of(pairs[i + 1]);
+            out.put(pairs[i], new ColumnTypes.Column(c.type(), c.family(), c.family() == ColumnTypes.Family.TEXT ? "C"
+                    : null, "UTF8", table + "." + pairs[i]));
+        }
+        return out;
+    }
 
     static String refusal(String sql) {
         return CrossShard.refusal((SelectStatement) PARSER.parse(sql, false), sql, TABLES::get);
@@ -37,13 +52,16 @@ class CrossShardTest {
     @ValueSource(strings = {
             "SELECT * FROM users WHERE score > 3",
             "SELECT user_id, upper(name), score * 2, CASE WHEN score > 5 THEN 'hi' ELSE 'lo' END FROM users",
-            "SELECT count(*) AS n, count(score) AS scored, sum(score), min(name), max(name) FROM users",
+            "SELECT count(*) AS n, count(score) AS scored, sum(score), min(score), max(user_id) FROM users",
+            "SELECT DISTINCT score, user_id % 2 AS odd FROM users ORDER BY score, odd",
+            "SELECT user_id % 3 AS b, video_id, count(*) FROM watch_event GROUP BY user_id % 3, video_id",
             "SELECT region, count(*) AS n FROM users GROUP BY region ORDER BY count(*) DESC",
             "SELECT date_trunc('month', created_at) AS m, count(*) FROM watch_event GROUP BY date_trunc('month', created_at)",
-            "SELECT count(DISTINCT score) FROM users",
+            "SELECT count(DISTINCT score::bigint) FROM users",
+            "SELECT count(DISTINCT user_id) FROM users",
             "SELECT count(*) FILTER (WHERE score > 5) FROM users",
-            "SELECT region, count(*) c FROM users GROUP BY region ORDER BY c DESC, region LIMIT 2",
-            "SELECT DISTINCT region FROM users ORDER BY region",
+            "SELECT region, count(*) c FROM users GROUP BY region ORDER BY c DESC LIMIT 2",
+            "SELECT DISTINCT score FROM users ORDER BY score",
             "SELECT user_id FROM users ORDER BY score DESC NULLS LAST, user_id LIMIT 5 OFFSET 2",
             "SELECT user_id FROM users ORDER BY user_id FETCH FIRST 3 ROWS ONLY",
             "SELECT user_id FROM users ORDER BY user_id OFFSET 4",
