@@ -144,11 +144,11 @@ class ConstructsIT {
                 read(SAME, "SELECT count(DISTINCT video_id) FROM watch_event WHERE user_id = ? AND created_at >= ?"
                         + " AND created_at < ?", 5L, SEP, DEC),
                 read(SAME, "SELECT DISTINCT video_id FROM watch_event ORDER BY video_id"),
-                read(SAME, "SELECT DISTINCT name FROM users"),
+                read("GROUP BY or DISTINCT of text", "SELECT DISTINCT name FROM users"),
                 read(SAME, "SELECT video_id, count(*) FROM watch_event GROUP BY video_id ORDER BY video_id"),
-                read(SAME, "SELECT name, count(*) FROM users GROUP BY name"),
-                read(SAME, "SELECT sum(score), min(name), max(name) FROM users"),
-                read(SAME, "SELECT name, count(DISTINCT score) FROM users GROUP BY name ORDER BY name"),
+                read("GROUP BY or DISTINCT of text", "SELECT name, count(*) FROM users GROUP BY name"),
+                read("min() or max() of text", "SELECT sum(score), min(name), max(name) FROM users"),
+                read("count(DISTINCT x) of a non-bigint x", "SELECT name, count(DISTINCT score) FROM users GROUP BY name ORDER BY name"),
                 read(SAME, "SELECT video_id, count(*) c FROM watch_event GROUP BY video_id ORDER BY c DESC, video_id LIMIT 3"),
                 read(SAME, "SELECT date_trunc('month', created_at) m, count(*) FROM watch_event"
                         + " GROUP BY date_trunc('month', created_at) ORDER BY m"),
@@ -158,7 +158,7 @@ class ConstructsIT {
                 read(SAME, "SELECT user_id FROM users ORDER BY user_id LIMIT ? OFFSET ?", 4, 3),
                 read(SAME, "SELECT user_id FROM users ORDER BY user_id FETCH FIRST 3 ROWS ONLY"),
                 read(SAME, "SELECT user_id FROM users ORDER BY user_id OFFSET 35"),
-                read(SAME, "SELECT user_id, name FROM users ORDER BY name DESC, user_id LIMIT 5"),
+                read("ORDER BY text", "SELECT user_id, name FROM users ORDER BY name DESC, user_id LIMIT 5"),
                 read(SAME, "SELECT name FROM users ORDER BY user_id DESC LIMIT 3"),
                 read(SAME, "SELECT user_id FROM users ORDER BY score * -1, user_id LIMIT 5"),
                 read(SAME, "SELECT user_id FROM users ORDER BY score DESC NULLS LAST, user_id LIMIT 5"),
@@ -166,7 +166,7 @@ class ConstructsIT {
                 read("a subquery", "SELECT count(*) FROM users WHERE user_id IN (SELECT user_id FROM videos WHERE title = 't1')"),
                 read("UNION", "SELECT user_id FROM users WHERE score = 1 UNION SELECT user_id FROM videos WHERE title = 't0'"
                         + " ORDER BY 1"),
-                read(SAME, "SELECT u.name, count(v.video_id) FROM users u JOIN videos v ON u.user_id = v.user_id"
+                read("ORDER BY text", "SELECT u.name, count(v.video_id) FROM users u JOIN videos v ON u.user_id = v.user_id"
                         + " GROUP BY u.name ORDER BY u.name"),
                 read(SAME, "SELECT u.name, v.title FROM users u JOIN videos v ON u.user_id = v.user_id WHERE u.user_id = ?"
                         + " ORDER BY v.title", 5L),
