@@ -196,13 +196,27 @@ final class Fleet implements AutoCloseable {
      * Writes until stopped, routed by the rules in the live file: inserts users, videos and events, updates views,
      * deletes users it created. On SQLSTATE 55R01 (a fence) it re-reads the live rules and retries the same write.
      */
+    /** Starts a {@link Writer} on a thread of its own; {@link Writer#finish()} stops it and waits for it. */
+    Writer startWriter() {
+        Writer w = new Writer();
+        w.thread.start();
+        return w;
+    }
+
     final class Writer implements Runnable {
+        private final Thread thread = new Thread(this, "writer");
         final AtomicReference<Topology> rules = new AtomicReference<>(oldTopology);
         final AtomicLong writes = new AtomicLong();
         final AtomicLong fenced = new AtomicLong();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final Set<Long> deletable = ConcurrentHashMap.newKeySet();
         volatile boolean stop;
+
+        /** Stops the writer after its current write and waits until its thread has ended. */
+        void finish() throws InterruptedException {
+            stop = true;
+            thread.join();
+        }
         private final SplittableRandom random = new SplittableRandom(11);
         private String liveText = oldText;
 

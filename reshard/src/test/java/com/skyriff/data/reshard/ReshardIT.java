@@ -67,9 +67,7 @@ class ReshardIT {
     void reshard_phase3ToPhase4_underWrites_everyRowOnceOnItsNewShard() throws Exception {
         try (Fleet f = new Fleet("reshard_main", dir)) {
             f.seed(3000);
-            Fleet.Writer w = f.new Writer();
-            Thread writer = new Thread(w, "writer");
-            writer.start();
+            Fleet.Writer w = f.startWriter();
             Reshard job = f.create();
             String id = job.id();
             // the CLI dies just before creating the subscription: the job stays STARTING, a new process resumes it
@@ -99,8 +97,7 @@ class ReshardIT {
             assertThat(cut.verification().ok()).isTrue();
             assertThat(Files.readString(f.live)).isEqualTo(f.newText);
             Thread.sleep(1500);
-            w.stop = true;
-            writer.join();
+            w.finish();
             assertThat(w.failure.get()).as("writer failure").isNull();
             System.out.printf("writer: %d writes, %d refused by a fence and retried%n", w.writes.get(), w.fenced.get());
 
@@ -129,9 +126,7 @@ class ReshardIT {
     void reshard_targetPrimaryStoppedDuringCatchUp_resumesAndLosesNothing() throws Exception {
         try (Fleet f = new Fleet("reshard_target_down", dir)) {
             f.seed(1500);
-            Fleet.Writer w = f.new Writer();
-            Thread writer = new Thread(w, "writer");
-            writer.start();
+            Fleet.Writer w = f.startWriter();
             Reshard job = f.create();
             job.start(f.migrations);
             Fleet.awaitReady(job, READY);
@@ -146,8 +141,7 @@ class ReshardIT {
             Reshard.Cutover cut = job.cutover(RulesPublisher.file(f.live), CATCH_UP);
             System.out.printf("cutover after restart: pause %d ms (catch-up %d ms)%n", cut.pauseMs(), cut.catchUpMs());
             Thread.sleep(500);
-            w.stop = true;
-            writer.join();
+            w.finish();
             assertThat(w.failure.get()).as("writer failure").isNull();
             job.cleanup(Duration.ZERO);
             assertThat(f.union(f.newTopology)).isEqualTo(f.expected());
@@ -159,17 +153,14 @@ class ReshardIT {
     void abort_beforeCutover_underWrites_sourceKeepsEveryRowAndTargetNone() throws Exception {
         try (Fleet f = new Fleet("reshard_abort_before", dir)) {
             f.seed(1000);
-            Fleet.Writer w = f.new Writer();
-            Thread writer = new Thread(w, "writer");
-            writer.start();
+            Fleet.Writer w = f.startWriter();
             Reshard job = f.create();
             job.start(f.migrations);
             Fleet.awaitReady(job, READY);
             Reshard.Abort a = f.reopen(job.id()).abort(RulesPublisher.file(f.live), CATCH_UP);
             assertThat(a.from()).isEqualTo(Reshard.State.COPYING);
             Thread.sleep(300);
-            w.stop = true;
-            writer.join();
+            w.finish();
             assertThat(w.failure.get()).isNull();
             assertThat(w.fenced.get()).as("nothing was fenced").isZero();
             assertThat(Files.readString(f.live)).isEqualTo(f.oldText);
@@ -187,9 +178,7 @@ class ReshardIT {
     void abort_afterCutover_underWrites_writesOnTheNewShardComeBack() throws Exception {
         try (Fleet f = new Fleet("reshard_abort_after", dir)) {
             f.seed(1000);
-            Fleet.Writer w = f.new Writer();
-            Thread writer = new Thread(w, "writer");
-            writer.start();
+            Fleet.Writer w = f.startWriter();
             Reshard job = f.create();
             job.start(f.migrations);
             Fleet.awaitReady(job, READY);
@@ -201,8 +190,7 @@ class ReshardIT {
                     onTarget);
             assertThat(a.from()).isEqualTo(Reshard.State.CUT_OVER);
             Thread.sleep(500);
-            w.stop = true;
-            writer.join();
+            w.finish();
             assertThat(w.failure.get()).isNull();
             assertThat(Files.readString(f.live)).isEqualTo(f.oldText);
             assertThat(f.actual(0, f.oldTopology, false)).isEqualTo(f.expected());
